@@ -1,0 +1,38 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Services } from './services.ts';
+import servicesPlugin from './plugins/services.ts';
+import apiKeyAuth from './plugins/api-key-auth.ts';
+import { registerProblemHandlers } from './http/problem.ts';
+import eventsRoute from './http/events-route.ts';
+import twilioStatusRoute from './http/twilio-status-route.ts';
+import timelineRoute from './http/timeline-route.ts';
+import healthRoutes from './http/health-routes.ts';
+
+/** The HTTP app, exactly as it runs; tests build it with their own services and use `inject`. */
+export async function buildApp(services: Services): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast keeps the instance type the default one.
+    loggerInstance: services.log as FastifyBaseLogger,
+    // Bad input gets a clear error, never a coerced value or a silently dropped field.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
+    bodyLimit: 256 * 1024,
+    trustProxy: true,
+  });
+  registerProblemHandlers(app);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Debtor communication orchestrator', version: '0.1.0', description: 'Case events in (Standard Webhooks signed), messages out, every decision explained.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(servicesPlugin, { services });
+  await app.register(apiKeyAuth);
+  await app.register(healthRoutes);
+  await app.register(eventsRoute);
+  await app.register(twilioStatusRoute);
+  await app.register(timelineRoute);
+  return app;
+}

@@ -1,0 +1,42 @@
+import type { Channel } from '../domain/case-event.ts';
+
+/** What a channel adapter needs to deliver one message. Nothing else leaks in. */
+export interface OutboundMessage {
+  /** Our deterministic message id; also the BullMQ job id and part of the status callback URL. */
+  messageId: string;
+  channel: Channel;
+  /** Contact point address: E.164 phone number for SMS/WhatsApp, email address, postal address id for letters. */
+  to: string;
+  body: string;
+  /** Case country (ISO 3166-1 alpha-2): picks the sender where senders are per country. */
+  country: string;
+  /** Where the provider reports delivery statuses for this message. */
+  statusCallbackUrl: string;
+}
+
+/** Provider statuses we store; `accepted`/`scheduled`/`sending` from Twilio fold into `queued`. */
+export const PROVIDER_STATUSES = ['queued', 'sent', 'delivered', 'undelivered', 'failed', 'read'] as const;
+export type ProviderStatus = (typeof PROVIDER_STATUSES)[number];
+
+export interface SendResult {
+  providerId: string;
+  status: ProviderStatus;
+}
+
+export interface SentLookup {
+  to: string;
+  body: string;
+  /** Only messages the provider accepted at or after this instant are considered. */
+  sentAfter: Date;
+}
+
+/**
+ * One narrow interface per channel. `send` throws TransientChannelError (retry with backoff)
+ * or PermanentChannelError (fail, maybe mark the contact point); anything else is treated as transient.
+ * `findSent` asks the provider whether a message whose outcome we lost (crash mid-send) went out.
+ */
+export interface ChannelAdapter {
+  readonly channel: Channel;
+  send(message: OutboundMessage): Promise<SendResult>;
+  findSent(lookup: SentLookup): Promise<SendResult | null>;
+}

@@ -1,0 +1,128 @@
+import { Type, type Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { ConfigError } from './errors.ts';
+
+// The only module that reads process.env. Everything else receives a typed Config.
+
+const TWILIO_API = 'https://api.twilio.com';
+const LOCAL_DEFAULTS = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  // Published in the README so the demo can sign events; refused when NODE_ENV=production.
+  EVENT_WEBHOOK_SECRETS: 'whsec_ZGVtby1zZWNyZXQtZm9yLWxvY2FsLXVzZS1vbmx5IQ==',
+  TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000',
+  TWILIO_AUTH_TOKEN: 'standin-auth-token',
+  TWILIO_MESSAGING_SERVICE_SID: 'MG00000000000000000000000000000000',
+  TWILIO_API_URL: 'http://127.0.0.1:4010',
+} as const;
+
+const Roles = Type.Union([Type.Literal('api'), Type.Literal('worker'), Type.Literal('all')]);
+
+const ConfigSchema = Type.Object({
+  env: Type.Union([Type.Literal('production'), Type.Literal('development'), Type.Literal('test')]),
+  role: Roles,
+  port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  host: Type.String({ minLength: 1 }),
+  databaseUrl: Type.String({ pattern: '^postgres(ql)?://' }),
+  databaseSchema: Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' }),
+  databasePoolSize: Type.Integer({ minimum: 1, maximum: 200 }),
+  redisUrl: Type.String({ pattern: '^rediss?://' }),
+  queuePrefix: Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$' }),
+  eventWebhookSecrets: Type.Array(Type.String({ pattern: '^whsec_[A-Za-z0-9+/=]{16,}$' }), { minItems: 1 }),
+  publicUrl: Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$' }),
+  twilio: Type.Object({
+    accountSid: Type.String({ pattern: '^AC[0-9a-fA-F]{32}$' }),
+    authToken: Type.String({ minLength: 8 }),
+    messagingServiceSid: Type.Optional(Type.String({ pattern: '^MG[0-9a-fA-F]{32}$' })),
+    sendersByCountry: Type.Record(Type.String({ pattern: '^[A-Z]{2}$' }), Type.String({ minLength: 1 })),
+    apiUrl: Type.String({ pattern: '^https?://' }),
+    /** Messages per second per provider account, through BullMQ's limiter. */
+    maxPerSecond: Type.Integer({ minimum: 1, maximum: 100000 }),
+  }),
+  workers: Type.Object({
+    planConcurrency: Type.Integer({ minimum: 1, maximum: 1000 }),
+    dispatchConcurrency: Type.Integer({ minimum: 1, maximum: 1000 }),
+    /** How long a job's lock lives without renewal: the time before a killed worker's job is retried. */
+    lockDurationMs: Type.Integer({ minimum: 1000 }),
+    sweepIntervalMs: Type.Integer({ minimum: 100 }),
+    /** Rows younger than this are left to the normal path; older unfinished ones are re-enqueued. */
+    sweepGraceMs: Type.Integer({ minimum: 0 }),
+  }),
+  logLevel: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+});
+
+export type Config = Static<typeof ConfigSchema>;
+export type Role = Static<typeof Roles>;
+const checker = Compile(ConfigSchema);
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw new ConfigError(`${key} must be a whole number, got "${raw}"`);
+  return n;
+}
+
+/** `PL:+48123456789,FI:Perinta` → { PL: '+48123456789', FI: 'Perinta' } */
+function parseSenders(raw: string | undefined): Record<string, string> {
+  const senders: Record<string, string> = {};
+  for (const pair of (raw ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [country, sender] = pair.split(':').map((s) => s.trim());
+    if (!country || !sender) throw new ConfigError(`TWILIO_SENDERS entry "${pair}" must look like CC:sender`);
+    senders[country.toUpperCase()] = sender;
+  }
+  return senders;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  const local = nodeEnv !== 'production';
+  const pick = (key: keyof typeof LOCAL_DEFAULTS): string | undefined => env[key] || (local ? LOCAL_DEFAULTS[key] : undefined);
+  const port = int(env, 'PORT', 3000);
+  const missing = (['DATABASE_URL', 'REDIS_URL', 'EVENT_WEBHOOK_SECRETS', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] as const).filter((k) => !pick(k));
+  if (!env.PUBLIC_URL && !local) missing.push('PUBLIC_URL' as never);
+  if (missing.length) throw new ConfigError(`missing required environment: ${missing.join(', ')}`);
+
+  const sendersByCountry = parseSenders(env.TWILIO_SENDERS);
+  const messagingServiceSid = env.TWILIO_MESSAGING_SERVICE_SID || (local && !Object.keys(sendersByCountry).length ? LOCAL_DEFAULTS.TWILIO_MESSAGING_SERVICE_SID : undefined);
+  if (!messagingServiceSid && !Object.keys(sendersByCountry).length) {
+    throw new ConfigError('set TWILIO_MESSAGING_SERVICE_SID or TWILIO_SENDERS (a sender per country, e.g. PL:+48123456789,FI:Perinta)');
+  }
+
+  const config = {
+    env: nodeEnv,
+    role: (env.ROLE || 'all') as Role,
+    port,
+    host: env.HOST || '0.0.0.0',
+    databaseUrl: pick('DATABASE_URL'),
+    databaseSchema: env.DATABASE_SCHEMA || 'public',
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 20),
+    redisUrl: pick('REDIS_URL'),
+    queuePrefix: env.QUEUE_PREFIX || 'dco',
+    eventWebhookSecrets: (pick('EVENT_WEBHOOK_SECRETS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    publicUrl: (env.PUBLIC_URL || `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
+    twilio: {
+      accountSid: pick('TWILIO_ACCOUNT_SID'),
+      authToken: pick('TWILIO_AUTH_TOKEN'),
+      ...(messagingServiceSid ? { messagingServiceSid } : {}),
+      sendersByCountry,
+      apiUrl: (env.TWILIO_API_URL || (local ? LOCAL_DEFAULTS.TWILIO_API_URL : TWILIO_API)).replace(/\/+$/, ''),
+      maxPerSecond: int(env, 'TWILIO_MAX_PER_SECOND', 100),
+    },
+    workers: {
+      planConcurrency: int(env, 'PLAN_CONCURRENCY', 32),
+      dispatchConcurrency: int(env, 'DISPATCH_CONCURRENCY', 64),
+      lockDurationMs: int(env, 'JOB_LOCK_MS', 30000),
+      sweepIntervalMs: int(env, 'SWEEP_INTERVAL_MS', 15000),
+      sweepGraceMs: int(env, 'SWEEP_GRACE_MS', 30000),
+    },
+    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+  };
+  if (!checker.Check(config)) {
+    const problems = [...checker.Errors(config)].slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return config;
+}

@@ -1,0 +1,82 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { CaseEvent } from '../domain/case-event.ts';
+import { insertEventWithSnapshot } from '../store/events-repo.ts';
+import { enqueuePlan } from '../jobs/queues.ts';
+import { createSignatureVerifier } from './webhook-signature.ts';
+import { HttpProblem, problem, ProblemSchema } from './problem.ts';
+
+export const MAX_EVENT_BYTES = 256 * 1024;
+
+const Accepted = Type.Object({
+  id: Type.String(),
+  status: Type.Literal('accepted'),
+  duplicate: Type.Boolean({ description: 'true when this event (same id or webhook-id) was accepted before' }),
+  receivedAt: Type.String({ format: 'date-time' }),
+});
+
+const SIGNATURE_PROBLEMS = {
+  'missing-headers': problem(401, 'signature-missing', 'The request is not signed', 'Send webhook-id, webhook-timestamp and webhook-signature (Standard Webhooks).'),
+  'stale-timestamp': problem(401, 'signature-stale', 'The signature timestamp is outside the 5-minute tolerance', 'Sign each delivery with the current time.'),
+  'bad-signature': problem(401, 'signature-invalid', 'The signature does not match any configured secret'),
+} as const;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    webhookId?: string;
+  }
+}
+
+/** POST /v1/events: signed case events in, one row set per event, one plan job after commit. */
+export default async function eventsRoute(app: FastifyInstance): Promise<void> {
+  const { db, queues, log, metrics, config } = app.services;
+  const verify = createSignatureVerifier(config.eventWebhookSecrets);
+
+  // The signature covers the exact bytes, so this route keeps the raw body and parses it itself.
+  app.removeContentTypeParser(['application/json']);
+  app.addContentTypeParser(['application/json', 'application/*+json'], { parseAs: 'string', bodyLimit: MAX_EVENT_BYTES }, (_req, body, done) => done(null, body));
+
+  app.withTypeProvider<TypeBoxTypeProvider>().post(
+    '/v1/events',
+    {
+      bodyLimit: MAX_EVENT_BYTES,
+      schema: {
+        summary: 'Receive a case event (Standard Webhooks signed)',
+        tags: ['events'],
+        headers: Type.Object({ 'webhook-id': Type.String(), 'webhook-timestamp': Type.String(), 'webhook-signature': Type.String() }),
+        body: CaseEvent,
+        response: { 200: Accepted, 202: Accepted, 400: ProblemSchema, 401: ProblemSchema, 413: ProblemSchema },
+      },
+      preValidation: async (request: FastifyRequest) => {
+        const raw = typeof request.body === 'string' ? request.body : '';
+        const check = verify(raw, request.headers);
+        if (!check.ok) {
+          metrics.eventsReceived.inc({ type: 'unknown', outcome: check.reason });
+          throw new HttpProblem(SIGNATURE_PROBLEMS[check.reason]);
+        }
+        request.webhookId = check.webhookId;
+        try {
+          request.body = JSON.parse(raw);
+        } catch {
+          metrics.eventsReceived.inc({ type: 'unknown', outcome: 'invalid-json' });
+          throw new HttpProblem(problem(400, 'invalid-json', 'The body is not valid JSON'));
+        }
+      },
+    },
+    async (request, reply) => {
+      const event = request.body;
+      const outcome = await insertEventWithSnapshot(db, event, request.webhookId ?? event.id);
+      metrics.eventsReceived.inc({ type: event.type, outcome: outcome.kind });
+      const answer = { id: outcome.event.id, status: 'accepted' as const, duplicate: outcome.kind === 'duplicate', receivedAt: outcome.event.receivedAt.toISOString() };
+      if (outcome.kind === 'duplicate') return reply.code(200).send(answer);
+      try {
+        await enqueuePlan(queues, event.id);
+      } catch (err) {
+        // The row is committed; the sweeper enqueues what this could not.
+        log.warn({ err, eventId: event.id }, 'plan job not enqueued; the sweeper will pick the event up');
+      }
+      return reply.code(202).send(answer);
+    },
+  );
+}

@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { loadTimeline } from '../store/timeline-repo.ts';
+import { HttpProblem, problem, ProblemSchema } from './problem.ts';
+
+const Entry = Type.Object({ at: Type.String({ format: 'date-time' }), kind: Type.String() }, { additionalProperties: true });
+
+/** GET /v1/cases/{caseId}/timeline: events, decisions with reasons, messages and their statuses, in time order. */
+export default async function timelineRoute(app: FastifyInstance): Promise<void> {
+  const { db } = app.services;
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
+    '/v1/cases/:caseId/timeline',
+    {
+      onRequest: app.requireApiKey,
+      schema: {
+        summary: 'A case’s timeline',
+        tags: ['cases'],
+        security: [{ bearer: [] }],
+        params: Type.Object({ caseId: Type.String({ minLength: 1, maxLength: 128 }) }),
+        response: { 200: Type.Object({ caseId: Type.String(), entries: Type.Array(Entry) }), 401: ProblemSchema, 404: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const entries = await loadTimeline(db, request.params.caseId);
+      if (!entries) throw new HttpProblem(problem(404, 'case-not-found', 'No such case', 'No event for this case has been received.'));
+      return { caseId: request.params.caseId, entries };
+    },
+  );
+}

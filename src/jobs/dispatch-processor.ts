@@ -1,0 +1,128 @@
+import type { ChannelAdapter, SendResult } from '../channels/channel-adapter.ts';
+import { PermanentChannelError, TransientChannelError } from '../errors.ts';
+import { decide } from '../policy/minimal-policy.ts';
+import { withTransaction, type Db } from '../store/db.ts';
+import { loadContactState, markContactPoint } from '../store/contact-state-repo.ts';
+import { applyStatus, lockMessageForDispatch, markNotSent, markUnknown, recordDispatchDecision, type DispatchRow } from '../store/messages-repo.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+
+export interface DispatchDeps {
+  db: Db;
+  adapters: ReadonlyMap<string, ChannelAdapter>;
+  publicUrl: string;
+  log: Logger;
+  metrics: Metrics;
+  now?: () => Date;
+}
+
+export type DispatchResult =
+  | { kind: 'missing' | 'finished' | 'blocked' | 'deferred' }
+  | { kind: 'sent'; providerId: string; reconciled: boolean };
+
+/** Thrown for a permanent failure: the job must not be retried (the worker maps it to UnrecoverableError). */
+export class DispatchFailedPermanently extends Error {
+  override readonly name = 'DispatchFailedPermanently';
+}
+
+/** Clock skew between us and the provider when asking what it accepted since a send began. */
+const RECONCILE_SLACK_MS = 60_000;
+
+export const statusCallbackUrl = (publicUrl: string, messageId: string): string => `${publicUrl}/v1/providers/twilio/status/${messageId}`;
+
+type Claim = { kind: 'send'; row: DispatchRow } | { kind: 'reconcile'; row: DispatchRow } | { kind: 'missing' | 'finished' | 'blocked' | 'deferred' };
+
+/** Under the message row lock and the debtor lock: check the policy again and claim the send. */
+async function claim(deps: DispatchDeps, messageId: string, now: Date): Promise<Claim> {
+  return withTransaction(deps.db, async (tx) => {
+    const row = await lockMessageForDispatch(tx, messageId);
+    if (!row) return { kind: 'missing' };
+    if (row.status === 'sending' || row.status === 'unknown') return { kind: 'reconcile', row };
+    if (row.status !== 'pending') return { kind: 'finished' };
+    const state = await loadContactState(tx, row.caseId);
+    const contactPoint = state?.contactPoints.find((p) => p.id === row.contactPointId) ?? null;
+    const decision = decide({
+      stage: 'dispatch',
+      channel: row.channel,
+      contactPoint,
+      caseHold: state?.caseHold ?? null,
+      debtorFlags: state?.debtorFlags ?? { dispute: false, vulnerable: false, insolvency: false, deceased: false, ceaseContact: false },
+      now,
+    });
+    deps.metrics.decisions.inc({ stage: 'dispatch', outcome: decision.outcome, rule: decision.rule });
+    const next = decision.outcome === 'allow' ? 'sending' : decision.outcome === 'block' ? 'blocked' : 'pending';
+    await recordDispatchDecision(tx, row, 'dispatch', decision, next);
+    if (decision.outcome === 'block') return { kind: 'blocked' };
+    if (decision.outcome === 'defer') return { kind: 'deferred' };
+    return { kind: 'send', row: { ...row, status: 'sending' } };
+  });
+}
+
+async function send(deps: DispatchDeps, adapter: ChannelAdapter, row: DispatchRow): Promise<SendResult> {
+  const started = performance.now();
+  try {
+    const result = await adapter.send({
+      messageId: row.id,
+      channel: row.channel,
+      to: row.toAddress,
+      body: row.body,
+      country: row.country,
+      statusCallbackUrl: statusCallbackUrl(deps.publicUrl, row.id),
+    });
+    deps.metrics.messagesSent.inc({ channel: row.channel, result: 'accepted' });
+    return result;
+  } catch (err) {
+    if (err instanceof PermanentChannelError) {
+      deps.metrics.messagesSent.inc({ channel: row.channel, result: 'permanent-error' });
+      await applyStatus(deps.db, row.id, 'failed', 'dispatcher', { errorCode: err.code });
+      if (err.contactPointEffect) await markContactPoint(deps.db, row.contactPointId, err.contactPointEffect, err.code);
+      deps.log.info({ messageId: row.id, code: err.code, effect: err.contactPointEffect }, 'provider refused the message permanently');
+      throw new DispatchFailedPermanently(`provider error ${err.code}`, { cause: err });
+    }
+    // Transient or unexpected: the request may have reached the provider (timeout, reset), so the
+    // outcome is unknown; the retry asks the provider before sending again.
+    deps.metrics.messagesSent.inc({ channel: row.channel, result: 'transient-error' });
+    await markUnknown(deps.db, row.id, 'dispatcher', err instanceof TransientChannelError ? (err.code ?? 'transient') : 'unexpected');
+    throw err;
+  } finally {
+    deps.metrics.providerLatency.observe({ channel: row.channel }, (performance.now() - started) / 1000);
+  }
+}
+
+/**
+ * Dispatch job. Exactly once towards the provider as far as it can be known: a message is only sent
+ * from `pending`; one found `sending` or `unknown` (a crash or an error mid-call) is first looked up
+ * at the provider and adopted if it went out, and only sent if it did not.
+ */
+export async function dispatchMessage(deps: DispatchDeps, messageId: string): Promise<DispatchResult> {
+  const now = deps.now?.() ?? new Date();
+  let claimed = await claim(deps, messageId, now);
+  let reconciled = false;
+  if (claimed.kind === 'reconcile') {
+    const { row } = claimed;
+    const adapter = adapterFor(deps, row);
+    if (row.status === 'sending') await markUnknown(deps.db, row.id, 'reconciler', null);
+    const since = new Date((row.sendingAt ?? now).getTime() - RECONCILE_SLACK_MS);
+    const found = await adapter.findSent({ to: row.toAddress, body: row.body, sentAfter: since });
+    if (found) {
+      await applyStatus(deps.db, row.id, found.status, 'reconciler', { providerId: found.providerId, providerStatus: found.status });
+      deps.log.info({ messageId: row.id }, 'unknown outcome reconciled: the provider had the message');
+      return { kind: 'sent', providerId: found.providerId, reconciled: true };
+    }
+    await markNotSent(deps.db, row.id);
+    reconciled = true;
+    claimed = await claim(deps, messageId, now);
+    if (claimed.kind === 'reconcile') throw new Error('message went back to an unknown state while reconciling');
+  }
+  if (claimed.kind !== 'send') return { kind: claimed.kind };
+  const { row } = claimed;
+  const result = await send(deps, adapterFor(deps, row), row);
+  await applyStatus(deps.db, row.id, result.status, 'dispatcher', { providerId: result.providerId, providerStatus: result.status });
+  return { kind: 'sent', providerId: result.providerId, reconciled };
+}
+
+function adapterFor(deps: DispatchDeps, row: DispatchRow): ChannelAdapter {
+  const adapter = deps.adapters.get(row.channel);
+  if (!adapter) throw new DispatchFailedPermanently(`no adapter for channel ${row.channel}`);
+  return adapter;
+}

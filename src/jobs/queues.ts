@@ -1,0 +1,62 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { Channel } from '../domain/case-event.ts';
+
+// Queue names, payloads and job defaults live here and nowhere else. Payloads are ids only:
+// the database is the truth, a job is a reminder to look at a row.
+
+export interface PlanJob {
+  eventId: string;
+}
+export interface DispatchJob {
+  messageId: string;
+}
+
+export const PLAN_QUEUE = 'plan';
+export const dispatchQueueName = (channel: Channel): string => `dispatch-${channel}`;
+
+const keepFailedForAWeek = { age: 7 * 24 * 3600, count: 10000 };
+
+export const PLAN_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: true,
+  removeOnFail: keepFailedForAWeek,
+};
+
+export const DISPATCH_JOB_OPTIONS: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: true,
+  removeOnFail: keepFailedForAWeek,
+};
+
+/** BullMQ refuses integer-looking custom ids and ids with ':'; ours never are either. */
+export const planJobId = (eventId: string): string => `ev_${eventId.replaceAll(':', '_')}`;
+
+export interface Queues {
+  plan: Queue<PlanJob>;
+  dispatch: { sms: Queue<DispatchJob> };
+  close(): Promise<void>;
+}
+
+export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+  const plan = new Queue<PlanJob>(PLAN_QUEUE, { connection, prefix, defaultJobOptions: PLAN_JOB_OPTIONS });
+  const sms = new Queue<DispatchJob>(dispatchQueueName('sms'), { connection, prefix, defaultJobOptions: DISPATCH_JOB_OPTIONS });
+  return {
+    plan,
+    dispatch: { sms },
+    async close() {
+      await Promise.all([plan.close(), sms.close()]);
+    },
+  };
+}
+
+export async function enqueuePlan(queues: Queues, eventId: string): Promise<void> {
+  await queues.plan.add('plan', { eventId }, { jobId: planJobId(eventId) });
+}
+
+export async function enqueueDispatch(queues: Queues, channel: Channel, messageId: string, notBefore: Date | null, now = Date.now()): Promise<void> {
+  if (channel !== 'sms') throw new Error(`no dispatch queue for channel ${channel}`);
+  const delay = notBefore ? Math.max(0, notBefore.getTime() - now) : 0;
+  await queues.dispatch.sms.add('send', { messageId }, { jobId: messageId, delay });
+}

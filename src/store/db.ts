@@ -1,0 +1,40 @@
+import pg from 'pg';
+
+export type Db = pg.Pool;
+export type DbClient = pg.PoolClient;
+export type Queryable = pg.Pool | pg.PoolClient;
+
+// NUMERIC and BIGINT stay strings (amounts are decimal strings end to end); dates stay 'YYYY-MM-DD'.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
+
+export function createDb(opts: { url: string; schema: string; poolSize: number; applicationName?: string }): Db {
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolSize,
+    application_name: opts.applicationName ?? 'debtor-comms',
+    // Every connection works in the configured schema: tests get one schema each.
+    options: `-c search_path=${opts.schema}`,
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  return pool;
+}
+
+export async function withTransaction<T>(db: Db, work: (client: DbClient) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    await client.query('begin');
+    const result = await work(client);
+    await client.query('commit');
+    return result;
+  } catch (err) {
+    await client.query('rollback').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export async function ping(db: Db): Promise<void> {
+  await db.query('select 1');
+}

@@ -1,0 +1,209 @@
+import type { Channel } from '../domain/case-event.ts';
+import type { Decision, Stage } from '../policy/minimal-policy.ts';
+import type { Queryable } from './db.ts';
+
+export type MessageStatus = 'pending' | 'sending' | 'unknown' | 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'read' | 'blocked' | 'cancelled';
+export type StatusSource = 'planner' | 'dispatcher' | 'provider' | 'reconciler' | 'sweeper';
+
+export interface NewMessage {
+  id: string;
+  eventId: string;
+  caseId: string;
+  debtorId: string;
+  step: string;
+  channel: Channel | null;
+  contactPointId: string | null;
+  toAddress: string | null;
+  template: string;
+  templateVersion: string | null;
+  locale: string | null;
+  body: string | null;
+  encoding: string | null;
+  segments: number | null;
+  status: 'pending' | 'blocked' | 'failed';
+  notBefore: Date | null;
+  lastErrorCode: string | null;
+  decision: Decision;
+}
+
+// The whole plan of one event in one statement: messages (a message seen before is left as it
+// is), their first status and decision, and the event marked planned. Atomic without a transaction.
+const INSERT_PLAN = `
+with m as (
+  insert into messages (id, event_id, case_id, debtor_id, step, channel, contact_point_id, to_address, template,
+                        template_version, locale, body, encoding, segments, status, not_before, last_error_code)
+  select x.id, x.event_id, x.case_id, x.debtor_id, x.step, x.channel, x.contact_point_id::bigint, x.to_address, x.template,
+         x.template_version, x.locale, x.body, x.encoding, x.segments, x.status, x.not_before, x.last_error_code
+  from jsonb_to_recordset($1::jsonb) as x(id text, event_id text, case_id text, debtor_id text, step text, channel text,
+       contact_point_id text, to_address text, template text, template_version text, locale text, body text, encoding text,
+       segments int, status text, not_before timestamptz, last_error_code text)
+  on conflict (id) do nothing
+  returning id, status
+),
+s as (insert into message_statuses (message_id, status, source) select id, status, 'planner' from m),
+d as (
+  insert into decisions (message_id, event_id, case_id, stage, channel, outcome, defer_until, rule, reason, policy_version, evidence)
+  select y.message_id, y.event_id, y.case_id, 'plan', y.channel, y.outcome, y.defer_until, y.rule, y.reason, y.policy_version, y.evidence
+  from jsonb_to_recordset($1::jsonb) as y(id text, message_id text, event_id text, case_id text, channel text, outcome text,
+       defer_until timestamptz, rule text, reason text, policy_version text, evidence jsonb)
+  where y.id in (select id from m)
+)
+update events set status = 'planned', planned_at = now() where id = $2 and status = 'received'`;
+
+export async function insertPlan(db: Queryable, eventId: string, messages: readonly NewMessage[]): Promise<void> {
+  const rows = messages.map((m) => ({
+    id: m.id,
+    message_id: m.id,
+    event_id: m.eventId,
+    case_id: m.caseId,
+    debtor_id: m.debtorId,
+    step: m.step,
+    channel: m.channel,
+    contact_point_id: m.contactPointId,
+    to_address: m.toAddress,
+    template: m.template,
+    template_version: m.templateVersion,
+    locale: m.locale,
+    body: m.body,
+    encoding: m.encoding,
+    segments: m.segments,
+    status: m.status,
+    not_before: m.notBefore,
+    last_error_code: m.lastErrorCode,
+    outcome: m.decision.outcome,
+    defer_until: m.decision.deferUntil,
+    rule: m.decision.rule,
+    reason: m.decision.reason,
+    policy_version: m.decision.policyVersion,
+    evidence: m.decision.evidence,
+  }));
+  await db.query(INSERT_PLAN, [JSON.stringify(rows), eventId]);
+}
+
+export interface PendingMessageRef {
+  id: string;
+  channel: Channel;
+  notBefore: Date | null;
+}
+
+/** Messages of an event still waiting for dispatch: re-enqueued when a plan job runs twice. */
+export async function pendingMessagesOfEvent(db: Queryable, eventId: string): Promise<PendingMessageRef[]> {
+  const { rows } = await db.query<{ id: string; channel: Channel; not_before: Date | null }>(
+    `select id, channel, not_before from messages where event_id = $1 and status in ('pending', 'sending', 'unknown')`,
+    [eventId],
+  );
+  return rows.map((r) => ({ id: r.id, channel: r.channel, notBefore: r.not_before }));
+}
+
+/** Unfinished messages older than the grace period: their jobs may be lost. */
+export async function findUnfinishedMessages(db: Queryable, olderThan: Date, limit: number): Promise<PendingMessageRef[]> {
+  const { rows } = await db.query<{ id: string; channel: Channel; not_before: Date | null }>(
+    `select id, channel, not_before from messages
+      where status in ('pending', 'sending', 'unknown') and updated_at < $1
+      order by updated_at limit $2`,
+    [olderThan, limit],
+  );
+  return rows.map((r) => ({ id: r.id, channel: r.channel, notBefore: r.not_before }));
+}
+
+export interface DispatchRow {
+  id: string;
+  eventId: string;
+  caseId: string;
+  debtorId: string;
+  channel: Channel;
+  contactPointId: string;
+  toAddress: string;
+  body: string;
+  status: MessageStatus;
+  attempts: number;
+  sendingAt: Date | null;
+  country: string;
+}
+
+/** Locks the message row and the debtor (advisory, transaction-scoped) and reads what dispatch needs. */
+export async function lockMessageForDispatch(tx: Queryable, messageId: string): Promise<DispatchRow | null> {
+  const { rows } = await tx.query<DispatchRow>(
+    `select m.id, m.event_id as "eventId", m.case_id as "caseId", m.debtor_id as "debtorId", m.channel,
+            m.contact_point_id::text as "contactPointId", m.to_address as "toAddress", m.body, m.status, m.attempts,
+            m.sending_at as "sendingAt", c.country,
+            pg_advisory_xact_lock(hashtextextended(m.debtor_id, 0)) is not null as locked
+       from messages m join cases c on c.id = m.case_id
+      where m.id = $1
+        for update of m`,
+    [messageId],
+  );
+  return rows[0] ?? null;
+}
+
+/** Records a dispatch-time decision and moves the message: to `sending` if allowed, else as decided. */
+export async function recordDispatchDecision(
+  tx: Queryable,
+  row: DispatchRow,
+  stage: Stage,
+  decision: Decision,
+  nextStatus: 'sending' | 'blocked' | 'pending',
+): Promise<void> {
+  await tx.query(
+    `with d as (
+       insert into decisions (message_id, event_id, case_id, stage, channel, outcome, defer_until, rule, reason, policy_version, evidence)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)
+     ),
+     s as (insert into message_statuses (message_id, status, source) select $1, $12, 'dispatcher' where $12 <> 'pending')
+     update messages set status = $12,
+            attempts = attempts + case when $12 = 'sending' then 1 else 0 end,
+            sending_at = case when $12 = 'sending' then now() else sending_at end,
+            not_before = coalesce($7, not_before),
+            updated_at = now()
+      where id = $1`,
+    [row.id, row.eventId, row.caseId, stage, row.channel, decision.outcome, decision.deferUntil, decision.rule, decision.reason, decision.policyVersion, JSON.stringify(decision.evidence), nextStatus],
+  );
+}
+
+/**
+ * Applies a status from any source. History keeps every report in arrival order; the message's
+ * own status only moves forward (a late `sent` never overwrites `delivered`).
+ */
+export async function applyStatus(
+  db: Queryable,
+  messageId: string,
+  status: MessageStatus,
+  source: StatusSource,
+  extra: { providerId?: string | null; providerStatus?: string | null; errorCode?: string | null } = {},
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `with s as (
+       insert into message_statuses (message_id, status, provider_status, error_code, source)
+       select $1, $2, $4, $5, $3 where exists (select 1 from messages where id = $1)
+     )
+     update messages set status = case when status_rank($2) > status_rank(status) then $2 else status end,
+            provider_id = coalesce(provider_id, $6),
+            last_error_code = coalesce($5, last_error_code),
+            updated_at = now()
+      where id = $1`,
+    [messageId, status, source, extra.providerStatus ?? null, extra.errorCode ?? null, extra.providerId ?? null],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/**
+ * The reconciler's one backward move: a message whose outcome was unknown and which the provider
+ * says it never received goes back to `pending`, so it can be sent (once).
+ */
+export async function markNotSent(db: Queryable, messageId: string): Promise<void> {
+  await db.query(
+    `with s as (insert into message_statuses (message_id, status, source) values ($1, 'pending', 'reconciler'))
+     update messages set status = 'pending', updated_at = now() where id = $1 and status in ('sending', 'unknown')`,
+    [messageId],
+  );
+}
+
+/** Outcome unknown: the provider call may or may not have gone out (crash, timeout, reset). */
+export async function markUnknown(db: Queryable, messageId: string, source: StatusSource, errorCode: string | null): Promise<void> {
+  await db.query(
+    `with s as (insert into message_statuses (message_id, status, error_code, source) values ($1, 'unknown', $3, $2))
+     update messages set status = 'unknown', last_error_code = coalesce($3, last_error_code), updated_at = now()
+      where id = $1 and status in ('sending', 'unknown')`,
+    [messageId, source, errorCode],
+  );
+}

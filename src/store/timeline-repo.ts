@@ -1,0 +1,34 @@
+import type { Queryable } from './db.ts';
+
+export interface TimelineEntry {
+  at: string;
+  kind: 'event' | 'decision' | 'message' | 'status';
+  [key: string]: unknown;
+}
+
+// One query, ordered by time: what came in, what was decided and why, what was sent and what became of it.
+const TIMELINE = `
+select * from (
+  select received_at as at, 'event' as kind, jsonb_build_object('eventId', id, 'type', type, 'occurredAt', occurred_at, 'status', status) as data, 0 as ord
+    from events where case_id = $1
+  union all
+  select decided_at, 'decision', jsonb_build_object('messageId', message_id, 'eventId', event_id, 'stage', stage, 'channel', channel,
+         'outcome', outcome, 'deferUntil', defer_until, 'rule', rule, 'reason', reason, 'policyVersion', policy_version, 'evidence', evidence), 1
+    from decisions where case_id = $1
+  union all
+  select created_at, 'message', jsonb_build_object('messageId', id, 'eventId', event_id, 'step', step, 'channel', channel, 'to', to_address,
+         'template', template, 'templateVersion', template_version, 'locale', locale, 'text', body, 'encoding', encoding, 'segments', segments,
+         'status', status, 'providerId', provider_id, 'attempts', attempts, 'lastErrorCode', last_error_code), 2
+    from messages where case_id = $1
+  union all
+  select s.occurred_at, 'status', jsonb_build_object('messageId', s.message_id, 'status', s.status, 'providerStatus', s.provider_status,
+         'errorCode', s.error_code, 'source', s.source), 3
+    from message_statuses s join messages m on m.id = s.message_id where m.case_id = $1
+) t order by at, ord`;
+
+export async function loadTimeline(db: Queryable, caseId: string): Promise<TimelineEntry[] | null> {
+  const exists = await db.query('select 1 from cases where id = $1', [caseId]);
+  if (!exists.rowCount) return null;
+  const { rows } = await db.query<{ at: Date; kind: TimelineEntry['kind']; data: Record<string, unknown> }>(TIMELINE, [caseId]);
+  return rows.map((r) => ({ at: r.at.toISOString(), kind: r.kind, ...r.data }));
+}

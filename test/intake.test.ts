@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, ROTATED_SECRET, SECRET, type Harness } from './support/harness.ts';
+import { signWebhook } from '../src/http/webhook-signature.ts';
+import { contractEvent, contractEventTexts } from './support/fixtures.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+const rowCounts = async () => ({ events: await h.count('events'), cases: await h.count('cases'), debtors: await h.count('debtors'), points: await h.count('contact_points') });
+
+describe('POST /v1/events: signatures', () => {
+  it('accepts each contract example exactly as it is, signed', async () => {
+    for (const { name, text } of contractEventTexts()) {
+      const res = await h.postEvent(text);
+      expect(res.statusCode, name).toBe(202);
+      expect(res.json()).toMatchObject({ id: JSON.parse(text).id, status: 'accepted', duplicate: false });
+    }
+    expect(await h.count('events')).toBe(4);
+  });
+
+  it('accepts a body signed with the second (rotated) secret', async () => {
+    const event = { ...contractEvent('pl-payment-missed'), id: 'evt-rotated-1' };
+    const res = await h.postEvent(JSON.stringify(event), { secret: ROTATED_SECRET });
+    expect(res.statusCode).toBe(202);
+  });
+
+  it.each([
+    ['a wrong secret', { secret: 'whsec_d3Jvbmctc2VjcmV0LW5vdC1jb25maWd1cmVk' }, 'signature-invalid'],
+    ['a stale timestamp', { at: new Date(Date.now() - 6 * 60_000) }, 'signature-stale'],
+    ['a timestamp from the future', { at: new Date(Date.now() + 6 * 60_000) }, 'signature-stale'],
+  ])('refuses %s with 401 and writes nothing', async (_label, opts, slug) => {
+    const before = await rowCounts();
+    const event = { ...contractEvent('fi-case-opened'), id: `evt-refused-${slug}` };
+    const res = await h.postEvent(JSON.stringify(event), opts);
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ status: 401, type: expect.stringContaining(slug) });
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it('refuses a body changed after signing', async () => {
+    const body = JSON.stringify({ ...contractEvent('fi-case-opened'), id: 'evt-tampered' });
+    const headers = signWebhook(SECRET, 'wh-tamper', body);
+    const res = await h.app.inject({ method: 'POST', url: '/v1/events', payload: body.replace('184.20', '1.00'), headers: { 'content-type': 'application/json', ...headers } });
+    expect(res.statusCode).toBe(401);
+    expect(await h.count(`events where id = 'evt-tampered'`)).toBe(0);
+  });
+
+  it('refuses missing signature headers with 401', async () => {
+    const before = await rowCounts();
+    const res = await h.app.inject({ method: 'POST', url: '/v1/events', payload: JSON.stringify(contractEvent('it-payment-due')), headers: { 'content-type': 'application/json' } });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().type).toContain('signature-missing');
+    expect(await rowCounts()).toEqual(before);
+  });
+});
+
+describe('POST /v1/events: idempotency', () => {
+  it('answers the same event id again with 200 and the first outcome, storing it once', async () => {
+    const body = JSON.stringify({ ...contractEvent('nl-plan-agreed'), id: 'evt-twice' });
+    const first = await h.postEvent(body);
+    const second = await h.postEvent(body); // a new webhook-id: the case system re-sent the event
+    expect(first.statusCode).toBe(202);
+    expect(second.statusCode).toBe(200);
+    expect(second.json()).toEqual({ ...first.json(), duplicate: true });
+    const { rows } = await h.services.db.query(`select count(*)::int as n from events where id = 'evt-twice'`);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('answers the same webhook-id again with 200, even for a different event id', async () => {
+    const first = await h.postEvent(JSON.stringify({ ...contractEvent('nl-plan-agreed'), id: 'evt-wh-1' }), { webhookId: 'wh-same' });
+    const second = await h.postEvent(JSON.stringify({ ...contractEvent('nl-plan-agreed'), id: 'evt-wh-2' }), { webhookId: 'wh-same' });
+    expect(first.statusCode).toBe(202);
+    expect(second.statusCode).toBe(200);
+    expect(second.json().id).toBe('evt-wh-1');
+  });
+
+  it('processes concurrent duplicates once', async () => {
+    const body = JSON.stringify({ ...contractEvent('it-payment-due'), id: 'evt-race' });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => h.postEvent(body)));
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 202]);
+    const jobs = await h.services.queues.plan.getJobCountByTypes('waiting', 'active', 'delayed', 'completed');
+    expect(jobs).toBeGreaterThan(0);
+  });
+});
+
+describe('POST /v1/events: bad input changes nothing', () => {
+  it('names the missing field in a problem+json', async () => {
+    const before = await rowCounts();
+    const event: Record<string, unknown> = { ...contractEvent('pl-payment-missed'), id: 'evt-bad-1' };
+    delete (event.case as Record<string, unknown>).currency;
+    const res = await h.postEvent(JSON.stringify(event));
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const body = res.json();
+    expect(body.errors.map((e: { pointer: string }) => e.pointer)).toContain('/case/currency');
+    expect(body.detail).toContain('/case/currency');
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it('refuses an amount that is not a decimal string, naming it', async () => {
+    const event = contractEvent('fi-case-opened');
+    const bad = { ...event, id: 'evt-bad-2', case: { ...event.case, balance: { ...event.case.balance, total: 191.55 } } };
+    const res = await h.postEvent(JSON.stringify(bad));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors.map((e: { pointer: string }) => e.pointer)).toContain('/case/balance/total');
+  });
+
+  it('refuses an unknown event type', async () => {
+    const res = await h.postEvent(JSON.stringify({ ...contractEvent('fi-case-opened'), id: 'evt-bad-3', type: 'case.exploded' }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].pointer).toBe('/type');
+  });
+
+  it('refuses invalid JSON with 400 after checking the signature', async () => {
+    const before = await rowCounts();
+    const res = await h.postEvent('{"id": "evt-broken", ');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().type).toContain('invalid-json');
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it('refuses a body over 256 KiB with 413', async () => {
+    const before = await rowCounts();
+    const event = { ...contractEvent('fi-case-opened'), id: 'evt-huge', data: { padding: 'x'.repeat(300 * 1024) } };
+    const res = await h.postEvent(JSON.stringify(event));
+    expect(res.statusCode).toBe(413);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it('answers unknown routes with a problem+json 404', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/v1/nothing-here' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ status: 404, title: 'Not found' });
+  });
+});
