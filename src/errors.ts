@@ -4,9 +4,15 @@
 export class TransientChannelError extends Error {
   override readonly name = 'TransientChannelError';
   readonly code: string | undefined;
-  constructor(message: string, code?: string, options?: { cause?: unknown }) {
+  /**
+   * False only when the request cannot have reached the provider (connection refused, 429): then
+   * the retry may send at once. Otherwise the retry first asks the provider what it received.
+   */
+  readonly mayHaveBeenSent: boolean;
+  constructor(message: string, code?: string, options?: { cause?: unknown; mayHaveBeenSent?: boolean }) {
     super(message, options);
     this.code = code;
+    this.mayHaveBeenSent = options?.mayHaveBeenSent ?? true;
   }
 }
 

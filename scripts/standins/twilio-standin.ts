@@ -39,7 +39,7 @@ export interface StandinStats {
   duplicateKeys: string[];
   callbacksSent: number;
   callbacksFailed: number;
-  /** Callbacks queued or in flight. */
+  /** Status steps not yet taken plus callbacks queued or in flight (0 = settled). */
   callbacksPending: number;
   /** Creation requests answered with an error (4xx/5xx). */
   rejected: number;
@@ -73,6 +73,8 @@ export interface TwilioStandin {
   /** Stored messages, oldest first. */
   messages(): StandinMessage[];
   reset(): void;
+  /** Resolves once every accepted message reached its final status and its callbacks are done. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -190,11 +192,25 @@ export async function startTwilioStandin(opts: TwilioStandinOptions): Promise<Tw
   const queue: Array<CallbackJob | undefined> = [];
   let head = 0;
   let inFlight = 0;
+  let pendingSteps = 0;
+  let settledWaiters: Array<() => void> = [];
+
+  const pending = () => pendingSteps + (queue.length - head) + inFlight;
+  function checkSettled(): void {
+    if (settledWaiters.length === 0 || pending() > 0) return;
+    const waiters = settledWaiters;
+    settledWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
 
   function later(fn: () => void): void {
     const g = gen;
+    pendingSteps++;
     const run = () => {
-      if (!closed && g === gen) fn();
+      if (closed || g !== gen) return;
+      pendingSteps--;
+      fn();
+      checkSettled();
     };
     if (stepDelay > 0) setTimeout(run, stepDelay).unref();
     else setImmediate(run);
@@ -258,6 +274,7 @@ export async function startTwilioStandin(opts: TwilioStandinOptions): Promise<Tw
         job.then?.();
       }
       pump();
+      checkSettled();
     };
     let target: URL;
     try {
@@ -495,7 +512,7 @@ export async function startTwilioStandin(opts: TwilioStandinOptions): Promise<Tw
       duplicateKeys: [...duplicateKeys],
       callbacksSent,
       callbacksFailed,
-      callbacksPending: queue.length - head + inFlight,
+      callbacksPending: pending(),
       rejected,
       connections,
     };
@@ -515,6 +532,8 @@ export async function startTwilioStandin(opts: TwilioStandinOptions): Promise<Tw
     callbacksFailed = 0;
     queue.length = 0;
     head = 0;
+    pendingSteps = 0;
+    checkSettled();
   }
 
   function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -606,9 +625,16 @@ export async function startTwilioStandin(opts: TwilioStandinOptions): Promise<Tw
     stats,
     messages: () => [...bySid.values()],
     reset,
+    settled: () =>
+      new Promise<void>((resolve) => {
+        settledWaiters.push(resolve);
+        checkSettled();
+      }),
     close: () =>
       new Promise<void>((resolve) => {
         closed = true;
+        for (const resolve of settledWaiters) resolve();
+        settledWaiters = [];
         queue.length = 0;
         head = 0;
         httpAgent.destroy();

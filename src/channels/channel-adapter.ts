@@ -33,10 +33,11 @@ export interface SentLookup {
 /**
  * One narrow interface per channel. `send` throws TransientChannelError (retry with backoff)
  * or PermanentChannelError (fail, maybe mark the contact point); anything else is treated as transient.
- * `findSent` asks the provider whether a message whose outcome we lost (crash mid-send) went out.
+ * `findSent` asks the provider which messages matching a lost send (crash mid-send) it holds, newest
+ * first; the caller adopts the first one no other message of ours has claimed.
  */
 export interface ChannelAdapter {
   readonly channel: Channel;
   send(message: OutboundMessage): Promise<SendResult>;
-  findSent(lookup: SentLookup): Promise<SendResult | null>;
+  findSent(lookup: SentLookup): Promise<SendResult[]>;
 }

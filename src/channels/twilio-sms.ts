@@ -75,13 +75,13 @@ export function classifyTwilioError(err: unknown): TransientChannelError | Perma
     const what = `Twilio answered HTTP ${status}${code === undefined ? '' : `, error ${code}`}`;
     const effect = code === undefined ? undefined : CONTACT_POINT_EFFECTS.get(code);
     if (effect !== undefined) return new PermanentChannelError(what, codeText, effect);
-    if (status === 429 || status >= 500) return new TransientChannelError(what, codeText);
+    if (status === 429 || status >= 500) return new TransientChannelError(what, codeText, { mayHaveBeenSent: !NOT_SENT_CODES.has(codeText) && status !== 429 });
     if (status >= 400) return new PermanentChannelError(what, codeText, null);
     return new TransientChannelError(what, codeText);
   }
   const netCode = networkCode(err);
   if (netCode !== undefined) {
-    return new TransientChannelError(`Twilio unreachable (${netCode})`, netCode);
+    return new TransientChannelError(`Twilio unreachable (${netCode})`, netCode, { mayHaveBeenSent: !NOT_SENT_CODES.has(netCode) });
   }
   const name = err instanceof Error ? err.name : typeof err;
   return new TransientChannelError(`Twilio request failed (${name})`, 'UNKNOWN');
@@ -110,7 +110,7 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOST
  */
 export function mayHaveBeenSent(err: unknown): boolean {
   if (err instanceof PermanentChannelError) return false;
-  if (err instanceof TransientChannelError) return err.code === undefined || !NOT_SENT_CODES.has(err.code);
+  if (err instanceof TransientChannelError) return err.mayHaveBeenSent;
   return true;
 }
 
@@ -163,21 +163,22 @@ export function createTwilioSmsAdapter(opts: TwilioSmsAdapterOptions): ChannelAd
     // Lists the recipient's messages newest first and stops at the first one created before the
     // window. No DateSent filter on purpose: Twilio filters on date_sent, which is empty while a
     // message is still accepted/queued, and such a message must be found too.
-    async findSent(lookup: SentLookup): Promise<SendResult | null> {
+    async findSent(lookup: SentLookup): Promise<SendResult[]> {
       const cutoff = lookup.sentAfter.getTime() - slackMs;
+      const found: SendResult[] = [];
       try {
         let page: ListPage = await client.messages.page({ to: lookup.to, pageSize: 100 });
         for (let pages = 0; pages < 20; pages++) {
           for (const m of page.instances) {
             const created = m.dateCreated instanceof Date ? m.dateCreated.getTime() : Number.NaN;
-            if (created < cutoff) return null;
-            if (m.body === lookup.body) return toSendResult(m);
+            if (created < cutoff) return found;
+            if (m.body === lookup.body) found.push(toSendResult(m));
           }
           const next = page.nextPage();
-          if (next === undefined) return null;
+          if (next === undefined) return found;
           page = await next;
         }
-        return null;
+        return found;
       } catch (err) {
         throw classifyTwilioError(err);
       }

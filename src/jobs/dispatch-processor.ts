@@ -3,7 +3,7 @@ import { PermanentChannelError, TransientChannelError } from '../errors.ts';
 import { decide } from '../policy/minimal-policy.ts';
 import { withTransaction, type Db } from '../store/db.ts';
 import { loadContactState, markContactPoint } from '../store/contact-state-repo.ts';
-import { applyStatus, lockMessageForDispatch, markNotSent, markUnknown, recordDispatchDecision, type DispatchRow } from '../store/messages-repo.ts';
+import { adoptProviderMessage, applyStatus, claimedProviderIds, lockMessageForDispatch, markNotSent, markUnknown, recordDispatchDecision, type DispatchRow } from '../store/messages-repo.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 
@@ -79,10 +79,14 @@ async function send(deps: DispatchDeps, adapter: ChannelAdapter, row: DispatchRo
       deps.log.info({ messageId: row.id, code: err.code, effect: err.contactPointEffect }, 'provider refused the message permanently');
       throw new DispatchFailedPermanently(`provider error ${err.code}`, { cause: err });
     }
-    // Transient or unexpected: the request may have reached the provider (timeout, reset), so the
-    // outcome is unknown; the retry asks the provider before sending again.
     deps.metrics.messagesSent.inc({ channel: row.channel, result: 'transient-error' });
-    await markUnknown(deps.db, row.id, 'dispatcher', err instanceof TransientChannelError ? (err.code ?? 'transient') : 'unexpected');
+    if (err instanceof TransientChannelError && !err.mayHaveBeenSent) {
+      await markNotSent(deps.db, row.id, err.code ?? 'transient');
+    } else {
+      // The request may have reached the provider (timeout, reset, 5xx): the outcome is unknown,
+      // and the retry asks the provider before sending again.
+      await markUnknown(deps.db, row.id, 'dispatcher', err instanceof TransientChannelError ? (err.code ?? 'transient') : 'unexpected');
+    }
     throw err;
   } finally {
     deps.metrics.providerLatency.observe({ channel: row.channel }, (performance.now() - started) / 1000);
@@ -103,11 +107,13 @@ export async function dispatchMessage(deps: DispatchDeps, messageId: string): Pr
     const adapter = adapterFor(deps, row);
     if (row.status === 'sending') await markUnknown(deps.db, row.id, 'reconciler', null);
     const since = new Date((row.sendingAt ?? now).getTime() - RECONCILE_SLACK_MS);
-    const found = await adapter.findSent({ to: row.toAddress, body: row.body, sentAfter: since });
-    if (found) {
-      await applyStatus(deps.db, row.id, found.status, 'reconciler', { providerId: found.providerId, providerStatus: found.status });
-      deps.log.info({ messageId: row.id }, 'unknown outcome reconciled: the provider had the message');
-      return { kind: 'sent', providerId: found.providerId, reconciled: true };
+    const candidates = await adapter.findSent({ to: row.toAddress, body: row.body, sentAfter: since });
+    const taken = await claimedProviderIds(deps.db, candidates.map((c) => c.providerId));
+    for (const found of candidates.filter((c) => !taken.has(c.providerId))) {
+      if (await adoptProviderMessage(deps.db, row.id, found.providerId, found.status)) {
+        deps.log.info({ messageId: row.id }, 'unknown outcome reconciled: the provider had the message');
+        return { kind: 'sent', providerId: found.providerId, reconciled: true };
+      }
     }
     await markNotSent(deps.db, row.id);
     reconciled = true;

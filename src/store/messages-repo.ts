@@ -177,7 +177,7 @@ export async function applyStatus(
        select $1, $2, $4, $5, $3 where exists (select 1 from messages where id = $1)
      )
      update messages set status = case when status_rank($2) > status_rank(status) then $2 else status end,
-            provider_id = coalesce(provider_id, $6),
+            provider_id = coalesce(provider_id, case when not exists (select 1 from messages o where o.provider_id = $6) then $6 end),
             last_error_code = coalesce($5, last_error_code),
             updated_at = now()
       where id = $1`,
@@ -187,14 +187,42 @@ export async function applyStatus(
 }
 
 /**
- * The reconciler's one backward move: a message whose outcome was unknown and which the provider
- * says it never received goes back to `pending`, so it can be sent (once).
+ * Adopts a provider message found for a lost send. The unique index on provider_id makes it
+ * atomic: when two of our messages match the same provider message, only one adopts it.
  */
-export async function markNotSent(db: Queryable, messageId: string): Promise<void> {
+export async function adoptProviderMessage(db: Queryable, messageId: string, providerId: string, status: MessageStatus): Promise<boolean> {
+  try {
+    const { rowCount } = await db.query(
+      `with s as (insert into message_statuses (message_id, status, provider_status, source) values ($1, $3, $3, 'reconciler'))
+       update messages set provider_id = $2, status = case when status_rank($3) > status_rank(status) then $3 else status end, updated_at = now()
+        where id = $1 and provider_id is null`,
+      [messageId, providerId, status],
+    );
+    return (rowCount ?? 0) > 0;
+  } catch (err) {
+    if ((err as { code?: string }).code === UNIQUE_VIOLATION) return false;
+    throw err;
+  }
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/** Which of these provider ids already belong to one of our messages. */
+export async function claimedProviderIds(db: Queryable, providerIds: readonly string[]): Promise<Set<string>> {
+  if (!providerIds.length) return new Set();
+  const { rows } = await db.query<{ provider_id: string }>('select provider_id from messages where provider_id = any($1)', [providerIds]);
+  return new Set(rows.map((r) => r.provider_id));
+}
+
+/**
+ * The one backward move: a message the provider never received (the reconciler found nothing, or
+ * the connection was refused) goes back to `pending`, so it can be sent (once).
+ */
+export async function markNotSent(db: Queryable, messageId: string, errorCode: string | null = null): Promise<void> {
   await db.query(
-    `with s as (insert into message_statuses (message_id, status, source) values ($1, 'pending', 'reconciler'))
-     update messages set status = 'pending', updated_at = now() where id = $1 and status in ('sending', 'unknown')`,
-    [messageId],
+    `with s as (insert into message_statuses (message_id, status, error_code, source) values ($1, 'pending', $2, case when $2::text is null then 'reconciler' else 'dispatcher' end))
+     update messages set status = 'pending', last_error_code = coalesce($2, last_error_code), updated_at = now() where id = $1 and status in ('sending', 'unknown')`,
+    [messageId, errorCode],
   );
 }
 

@@ -103,7 +103,8 @@ create table messages (
 );
 create index messages_unfinished on messages (updated_at) where status in ('pending', 'sending', 'unknown');
 create index messages_case on messages (case_id, created_at);
-create index messages_provider on messages (provider_id) where provider_id is not null;
+-- A provider message belongs to one of ours at most: reconciliation can never adopt one twice.
+create unique index messages_provider on messages (provider_id) where provider_id is not null;
 
 create table message_statuses (
   id               bigserial primary key,

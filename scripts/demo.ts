@@ -1,0 +1,104 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../src/config.ts';
+import { createDb } from '../src/store/db.ts';
+import { createApiKey } from '../src/store/api-keys-repo.ts';
+import { signWebhook } from '../src/http/webhook-signature.ts';
+
+// npm run demo: posts the four contract events, signed, to a running service (npm start),
+// waits for their SMS to be delivered by the local Twilio stand-in, and prints each timeline.
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const eventsDir = path.join(root, 'test', 'fixtures', 'events');
+const config = loadConfig();
+const base = process.env.DEMO_URL ?? `http://127.0.0.1:${config.port}`;
+const secret = config.eventWebhookSecrets[0] ?? '';
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
+const dim = (s: string) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
+
+async function waitForService(): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    const ready = await fetch(`${base}/readyz`).then((r) => r.ok).catch(() => false);
+    if (ready) return;
+    if (i === 0) out(dim(`waiting for the service at ${base} (start it with: npm start)…`));
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the service at ${base} is not ready; start it with npm start`);
+}
+
+interface Entry {
+  at: string;
+  kind: 'event' | 'decision' | 'message' | 'status';
+  [key: string]: unknown;
+}
+
+async function timeline(apiKey: string, caseId: string): Promise<Entry[]> {
+  const res = await fetch(`${base}/v1/cases/${encodeURIComponent(caseId)}/timeline`, { headers: { authorization: `Bearer ${apiKey}` } });
+  if (!res.ok) throw new Error(`timeline for ${caseId}: HTTP ${res.status}`);
+  return ((await res.json()) as { entries: Entry[] }).entries;
+}
+
+const FINAL = new Set(['delivered', 'undelivered', 'failed', 'read', 'blocked', 'cancelled']);
+
+function describe(e: Entry): string {
+  const time = e.at.slice(11, 23);
+  switch (e.kind) {
+    case 'event':
+      return `${time}  event     ${e.type} (${e.eventId})`;
+    case 'decision':
+      return `${time}  decision  ${String(e.stage).padEnd(8)} ${String(e.outcome).toUpperCase()} ${e.channel ?? ''} — ${e.reason} [${e.rule}, ${e.policyVersion}]`;
+    case 'message':
+      return `${time}  message   ${e.channel} to ${e.to} · template ${e.template}/${e.locale} v${e.templateVersion} · ${e.encoding}, ${e.segments} segment(s)`;
+    case 'status':
+      return `${time}  status    ${e.status}${e.providerStatus ? ` (provider: ${e.providerStatus})` : ''} · from ${e.source}`;
+  }
+}
+
+await waitForService();
+const db = createDb({ url: config.databaseUrl, schema: config.databaseSchema, poolSize: 1 });
+const { key } = await createApiKey(db, `demo ${new Date().toISOString()}`);
+await db.end();
+
+const files = readdirSync(eventsDir).filter((f) => f.endsWith('.json')).sort();
+const cases: string[] = [];
+out(bold(`Posting ${files.length} signed case events to ${base}/v1/events`));
+for (const file of files) {
+  const body = readFileSync(path.join(eventsDir, file), 'utf8');
+  const event = JSON.parse(body) as { id: string; type: string; case: { id: string } };
+  const res = await fetch(`${base}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...signWebhook(secret, `msg_${randomUUID()}`, body) }, body });
+  const answer = (await res.json()) as { duplicate?: boolean; title?: string };
+  out(`  ${file.padEnd(24)} → HTTP ${res.status} ${res.status === 202 ? 'accepted' : answer.duplicate ? 'already received (idempotent)' : (answer.title ?? '')}`);
+  cases.push(event.case.id);
+}
+
+out();
+out(dim('waiting for the SMS to be delivered…'));
+const deadline = Date.now() + 30_000;
+const timelines = new Map<string, Entry[]>();
+for (const caseId of cases) {
+  for (;;) {
+    const entries = await timeline(key, caseId);
+    const messages = entries.filter((e) => e.kind === 'message');
+    if ((messages.length && messages.every((m) => FINAL.has(String(m.status)))) || Date.now() > deadline) {
+      timelines.set(caseId, entries);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+for (const [caseId, entries] of timelines) {
+  out();
+  out(bold(`Case ${caseId}`));
+  for (const e of entries) out(`  ${describe(e)}`);
+  for (const m of entries.filter((e) => e.kind === 'message')) {
+    out(`  ${bold('SMS text')} (${m.status}):`);
+    for (const line of String(m.text ?? '').split('\n')) out(`    │ ${line}`);
+  }
+}
+out();
+out(`Timelines are also at GET ${base}/v1/cases/{caseId}/timeline (Authorization: Bearer <API key>); API docs at ${base}/docs`);
