@@ -14,6 +14,8 @@ const LOCAL_DEFAULTS = {
   TWILIO_AUTH_TOKEN: 'standin-auth-token',
   TWILIO_MESSAGING_SERVICE_SID: 'MG00000000000000000000000000000000',
   TWILIO_API_URL: 'http://127.0.0.1:4010',
+  // Lets `npm run demo` read timelines; documented, and never a default in production.
+  BOOTSTRAP_API_KEY: 'dco_local_demo_key_not_for_production',
 } as const;
 
 const Roles = Type.Union([Type.Literal('api'), Type.Literal('worker'), Type.Literal('all')]);
@@ -28,6 +30,8 @@ const ConfigSchema = Type.Object({
   databasePoolSize: Type.Integer({ minimum: 1, maximum: 200 }),
   redisUrl: Type.String({ pattern: '^rediss?://' }),
   queuePrefix: Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$' }),
+  /** A REST API key ensured at start (stored hashed), for a first client or the demo. */
+  bootstrapApiKey: Type.Optional(Type.String({ minLength: 24 })),
   eventWebhookSecrets: Type.Array(Type.String({ pattern: '^whsec_[A-Za-z0-9+/=]{16,}$' }), { minItems: 1 }),
   publicUrl: Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$' }),
   twilio: Type.Object({
@@ -57,6 +61,27 @@ const checker = Compile(ConfigSchema);
 
 type Env = Record<string, string | undefined>;
 
+/** Validation speaks of the variables the operator sets, not of our config object. */
+const ENV_NAMES: Record<string, string> = {
+  '/role': 'ROLE (api | worker | all)',
+  '/port': 'PORT',
+  '/databaseUrl': 'DATABASE_URL (postgres://…)',
+  '/databaseSchema': 'DATABASE_SCHEMA',
+  '/databasePoolSize': 'DATABASE_POOL_SIZE',
+  '/redisUrl': 'REDIS_URL (redis://…)',
+  '/queuePrefix': 'QUEUE_PREFIX',
+  '/bootstrapApiKey': 'BOOTSTRAP_API_KEY (at least 24 characters)',
+  '/eventWebhookSecrets': 'EVENT_WEBHOOK_SECRETS (whsec_… secrets, comma-separated)',
+  '/publicUrl': 'PUBLIC_URL (https://…)',
+  '/twilio/accountSid': 'TWILIO_ACCOUNT_SID (AC + 32 hex)',
+  '/twilio/authToken': 'TWILIO_AUTH_TOKEN',
+  '/twilio/messagingServiceSid': 'TWILIO_MESSAGING_SERVICE_SID (MG + 32 hex)',
+  '/twilio/sendersByCountry': 'TWILIO_SENDERS',
+  '/twilio/apiUrl': 'TWILIO_API_URL',
+  '/twilio/maxPerSecond': 'TWILIO_MAX_PER_SECOND',
+  '/logLevel': 'LOG_LEVEL',
+};
+
 function int(env: Env, key: string, fallback: number): number {
   const raw = env[key];
   if (raw === undefined || raw === '') return fallback;
@@ -81,8 +106,8 @@ export function loadConfig(env: Env = process.env): Config {
   const local = nodeEnv !== 'production';
   const pick = (key: keyof typeof LOCAL_DEFAULTS): string | undefined => env[key] || (local ? LOCAL_DEFAULTS[key] : undefined);
   const port = int(env, 'PORT', 3000);
-  const missing = (['DATABASE_URL', 'REDIS_URL', 'EVENT_WEBHOOK_SECRETS', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] as const).filter((k) => !pick(k));
-  if (!env.PUBLIC_URL && !local) missing.push('PUBLIC_URL' as never);
+  const missing: string[] = (['DATABASE_URL', 'REDIS_URL', 'EVENT_WEBHOOK_SECRETS', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] as const).filter((k) => !pick(k));
+  if (!env.PUBLIC_URL && !local) missing.push('PUBLIC_URL');
   if (missing.length) throw new ConfigError(`missing required environment: ${missing.join(', ')}`);
 
   const sendersByCountry = parseSenders(env.TWILIO_SENDERS);
@@ -101,6 +126,7 @@ export function loadConfig(env: Env = process.env): Config {
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 20),
     redisUrl: pick('REDIS_URL'),
     queuePrefix: env.QUEUE_PREFIX || 'dco',
+    ...(pick('BOOTSTRAP_API_KEY') ? { bootstrapApiKey: pick('BOOTSTRAP_API_KEY') } : {}),
     eventWebhookSecrets: (pick('EVENT_WEBHOOK_SECRETS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     publicUrl: (env.PUBLIC_URL || `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
     twilio: {
@@ -121,7 +147,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
   };
   if (!checker.Check(config)) {
-    const problems = [...checker.Errors(config)].slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message}`);
+    const problems = [...checker.Errors(config)].slice(0, 5).map((e) => `${ENV_NAMES[e.instancePath.replace(/\/\d+$/, '')] ?? e.instancePath} ${e.message}`);
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   return config;

@@ -3,6 +3,7 @@ import { ConfigError } from './errors.ts';
 import { createLogger } from './logger.ts';
 import { createServices } from './services.ts';
 import { migrate } from './store/migrate.ts';
+import { ensureApiKey } from './store/api-keys-repo.ts';
 import { buildApp } from './app.ts';
 import { startWorkerRole } from './runtime.ts';
 
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const services = createServices(config, log);
   const { applied } = await migrate(services.db, config.databaseSchema);
   if (applied.length) log.info({ applied }, 'database migrated');
+  if (config.bootstrapApiKey) await ensureApiKey(services.db, 'bootstrap (BOOTSTRAP_API_KEY)', config.bootstrapApiKey);
 
   const app = config.role === 'worker' ? null : await buildApp(services);
   const workers = config.role === 'api' ? null : await startWorkerRole(services);

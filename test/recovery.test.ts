@@ -65,15 +65,29 @@ describe('a send whose outcome is unknown is reconciled, never blindly repeated'
   it('adopts the provider’s message when the crash came after the provider accepted it', async () => {
     const msg = await plannedMessage(100);
     const sms = createAdapters(h.services).get('sms');
-    // The worker sent, then died before recording the outcome.
+    // The worker sent, then died before recording the outcome; the status callbacks went astray.
     await h.services.db.query(`update messages set status = 'sending', sending_at = now(), attempts = 1 where id = $1`, [msg.id]);
-    const sent = await sms!.send({ messageId: msg.id, channel: 'sms', to: msg.to, body: msg.body, country: 'FI', statusCallbackUrl: statusCallbackUrl(h.config.publicUrl, msg.id) });
+    const sent = await sms!.send({ messageId: msg.id, channel: 'sms', to: msg.to, body: msg.body, country: 'FI', statusCallbackUrl: `http://127.0.0.1:1/lost/${msg.id}` });
     const before = h.standin.stats().accepted;
     const result = await dispatchMessage(deps(), msg.id);
     expect(result).toEqual({ kind: 'sent', providerId: sent.providerId, reconciled: true });
     expect(h.standin.stats().accepted).toBe(before); // not sent again
-    const { rows } = await h.services.db.query(`select provider_id from messages where id = $1`, [msg.id]);
-    expect(rows[0].provider_id).toBe(sent.providerId);
+    const { rows } = await h.services.db.query(`select status, source from message_statuses where message_id = $1 order by id`, [msg.id]);
+    // The stand-in moves its messages on (queued, sent, delivered) whether or not callbacks arrive.
+    expect(rows.map((r) => `${r.status}/${r.source}`)).toEqual(['pending/planner', 'unknown/reconciler', expect.stringMatching(/^(queued|sent|delivered)\/reconciler$/)]);
+  });
+
+  it('needs no second send when the provider’s status callback resolved the crash first', async () => {
+    const msg = await plannedMessage(103);
+    const sms = createAdapters(h.services).get('sms');
+    await h.services.db.query(`update messages set status = 'sending', sending_at = now(), attempts = 1 where id = $1`, [msg.id]);
+    const sent = await sms!.send({ messageId: msg.id, channel: 'sms', to: msg.to, body: msg.body, country: 'FI', statusCallbackUrl: statusCallbackUrl(h.config.publicUrl, msg.id) });
+    await h.standin.settled();
+    const before = h.standin.stats().accepted;
+    expect(await dispatchMessage(deps(), msg.id)).toEqual({ kind: 'finished' });
+    expect(h.standin.stats().accepted).toBe(before);
+    const { rows } = await h.services.db.query(`select status, provider_id from messages where id = $1`, [msg.id]);
+    expect(rows[0]).toEqual({ status: 'delivered', provider_id: sent.providerId });
   });
 
   // Same number and same text as the messages above (same case reference): reconciliation must

@@ -2,7 +2,7 @@ import type { ChannelAdapter, SendResult } from '../channels/channel-adapter.ts'
 import { PermanentChannelError, TransientChannelError } from '../errors.ts';
 import { decide } from '../policy/minimal-policy.ts';
 import { withTransaction, type Db } from '../store/db.ts';
-import { loadContactState, markContactPoint } from '../store/contact-state-repo.ts';
+import { markContactPoint } from '../store/contact-state-repo.ts';
 import { adoptProviderMessage, applyStatus, claimedProviderIds, lockMessageForDispatch, markNotSent, markUnknown, recordDispatchDecision, type DispatchRow } from '../store/messages-repo.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
@@ -39,16 +39,9 @@ async function claim(deps: DispatchDeps, messageId: string, now: Date): Promise<
     if (!row) return { kind: 'missing' };
     if (row.status === 'sending' || row.status === 'unknown') return { kind: 'reconcile', row };
     if (row.status !== 'pending') return { kind: 'finished' };
-    const state = await loadContactState(tx, row.caseId);
-    const contactPoint = state?.contactPoints.find((p) => p.id === row.contactPointId) ?? null;
-    const decision = decide({
-      stage: 'dispatch',
-      channel: row.channel,
-      contactPoint,
-      caseHold: state?.caseHold ?? null,
-      debtorFlags: state?.debtorFlags ?? { dispute: false, vulnerable: false, insolvency: false, deceased: false, ceaseContact: false },
-      now,
-    });
+    const { state } = row;
+    const contactPoint = state.contactPoints.find((p) => p.id === row.contactPointId) ?? null;
+    const decision = decide({ stage: 'dispatch', channel: row.channel, contactPoint, caseHold: state.caseHold, debtorFlags: state.debtorFlags, now });
     deps.metrics.decisions.inc({ stage: 'dispatch', outcome: decision.outcome, rule: decision.rule });
     const next = decision.outcome === 'allow' ? 'sending' : decision.outcome === 'block' ? 'blocked' : 'pending';
     await recordDispatchDecision(tx, row, 'dispatch', decision, next);
@@ -108,7 +101,7 @@ export async function dispatchMessage(deps: DispatchDeps, messageId: string): Pr
     if (row.status === 'sending') await markUnknown(deps.db, row.id, 'reconciler', null);
     const since = new Date((row.sendingAt ?? now).getTime() - RECONCILE_SLACK_MS);
     const candidates = await adapter.findSent({ to: row.toAddress, body: row.body, sentAfter: since });
-    const taken = await claimedProviderIds(deps.db, candidates.map((c) => c.providerId));
+    const taken = await claimedProviderIds(deps.db, candidates.map((c) => c.providerId), row.id);
     for (const found of candidates.filter((c) => !taken.has(c.providerId))) {
       if (await adoptProviderMessage(deps.db, row.id, found.providerId, found.status)) {
         deps.log.info({ messageId: row.id }, 'unknown outcome reconciled: the provider had the message');

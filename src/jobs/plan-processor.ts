@@ -5,8 +5,8 @@ import { decide, type Decision } from '../policy/minimal-policy.ts';
 import type { SmsRenderer, SmsTemplateName } from '../rendering/sms-renderer.ts';
 import { TemplateError } from '../errors.ts';
 import type { Db } from '../store/db.ts';
-import { loadEvent } from '../store/events-repo.ts';
-import { loadContactState, type ContactState } from '../store/contact-state-repo.ts';
+import { loadEventForPlanning } from '../store/events-repo.ts';
+import type { ContactState } from '../store/contact-state-repo.ts';
 import { insertPlan, pendingMessagesOfEvent, type NewMessage } from '../store/messages-repo.ts';
 import { enqueueDispatch, type Queues } from './queues.ts';
 import type { Logger } from '../logger.ts';
@@ -103,7 +103,7 @@ function buildMessage(event: CaseEvent, step: PlaybookStep, choice: ChannelChoic
 /** Plan job: event → playbook steps → channel choice → decision → rendered message rows → dispatch jobs. */
 export async function planEvent(deps: PlanDeps, eventId: string): Promise<PlanResult> {
   const now = deps.now?.() ?? new Date();
-  const stored = await loadEvent(deps.db, eventId);
+  const stored = await loadEventForPlanning(deps.db, eventId);
   if (!stored) return { kind: 'missing' };
   if (stored.status === 'planned') {
     // A retry after the plan committed but before its dispatch jobs were all enqueued.
@@ -111,9 +111,7 @@ export async function planEvent(deps: PlanDeps, eventId: string): Promise<PlanRe
     for (const m of pending) await enqueueDispatch(deps.queues, m.channel, m.id, m.notBefore);
     return { kind: 'already-planned', requeued: pending.length };
   }
-  const event = stored.payload;
-  const state = await loadContactState(deps.db, event.case.id);
-  if (!state) return { kind: 'missing' };
+  const { payload: event, state } = stored;
   const steps = deps.playbooks.stepsFor(event.case.creditor.id, event.type);
   const playbookVersion = deps.playbooks.version(event.case.creditor.id);
   const messages = steps.map((step) => buildMessage(event, step, chooseChannel(step, state, deps, now), deps, playbookVersion));

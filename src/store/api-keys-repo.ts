@@ -21,3 +21,9 @@ export async function findActiveApiKey(db: Queryable, key: string): Promise<{ id
   const { rows } = await db.query<{ id: string }>('select id from api_keys where key_hash = $1 and revoked_at is null', [hash(key)]);
   return rows[0] ?? null;
 }
+
+/** Makes sure a key given in the environment works; idempotent across restarts and replicas. */
+export async function ensureApiKey(db: Queryable, name: string, key: string): Promise<void> {
+  const id = `key_${hash(key).slice(0, 12)}`;
+  await db.query('insert into api_keys (id, name, key_hash) values ($1, $2, $3) on conflict do nothing', [id, name, hash(key)]);
+}

@@ -10,7 +10,13 @@ export interface ContactState {
   contactPoints: Array<ContactPointState & { address: string }>;
 }
 
-interface Row {
+/** Columns of a contact state, for queries that join `cases c` and `debtors d`. */
+export const CONTACT_STATE_COLUMNS = `c.hold_reason, c.country, d.flags, d.preferred_channel,
+  (select json_agg(json_build_object('id', p.id::text, 'channel', p.channel, 'address', p.address, 'verified', p.verified,
+           'kind', p.kind, 'opt_in', p.opt_in, 'opted_out_at', p.opted_out_at, 'invalid_at', p.invalid_at, 'removed_at', p.removed_at) order by p.id)
+     from contact_points p where p.debtor_id = d.id) as points`;
+
+export interface ContactStateRow {
   hold_reason: string | null;
   country: string;
   flags: DebtorFlags;
@@ -20,18 +26,7 @@ interface Row {
 
 const date = (v: string | null): Date | null => (v ? new Date(v) : null);
 
-/** What the policy looks at for a case: its hold, the debtor's flags and contact points, now. */
-export async function loadContactState(db: Queryable, caseId: string): Promise<ContactState | null> {
-  const { rows } = await db.query<Row>(
-    `select c.hold_reason, c.country, d.flags, d.preferred_channel,
-            (select json_agg(json_build_object('id', p.id::text, 'channel', p.channel, 'address', p.address, 'verified', p.verified,
-                     'kind', p.kind, 'opt_in', p.opt_in, 'opted_out_at', p.opted_out_at, 'invalid_at', p.invalid_at, 'removed_at', p.removed_at) order by p.id)
-               from contact_points p where p.debtor_id = d.id) as points
-       from cases c join debtors d on d.id = c.debtor_id where c.id = $1`,
-    [caseId],
-  );
-  const row = rows[0];
-  if (!row) return null;
+export function toContactState(row: ContactStateRow): ContactState {
   return {
     caseHold: row.hold_reason,
     country: row.country,
@@ -49,6 +44,16 @@ export async function loadContactState(db: Queryable, caseId: string): Promise<C
       removedAt: date(p.removed_at),
     })),
   };
+}
+
+/** What the policy looks at for a case: its hold, the debtor's flags and contact points, now. */
+export async function loadContactState(db: Queryable, caseId: string): Promise<ContactState | null> {
+  const { rows } = await db.query<ContactStateRow>({
+    name: 'load-contact-state',
+    text: `select ${CONTACT_STATE_COLUMNS} from cases c join debtors d on d.id = c.debtor_id where c.id = $1`,
+    values: [caseId],
+  });
+  return rows[0] ? toContactState(rows[0]) : null;
 }
 
 /** A permanent provider error told us something about the address: remember it. */

@@ -1,5 +1,6 @@
 import type { CaseEvent } from '../domain/case-event.ts';
 import type { Queryable } from './db.ts';
+import { CONTACT_STATE_COLUMNS, toContactState, type ContactState, type ContactStateRow } from './contact-state-repo.ts';
 
 export interface StoredEvent {
   id: string;
@@ -86,7 +87,7 @@ const toStored = (r: EventRow): StoredEvent => ({ id: r.id, webhookId: r.webhook
 export async function insertEventWithSnapshot(db: Queryable, event: CaseEvent, webhookId: string): Promise<IntakeOutcome> {
   const { case: c, debtor: d } = event;
   const holdReason = event.type === 'case.hold' ? (event.data.hold?.reason ?? 'legal') : null;
-  const { rows } = await db.query<EventRow>(INSERT_EVENT_WITH_SNAPSHOT, [
+  const { rows } = await db.query<EventRow>({ name: 'insert-event-with-snapshot', text: INSERT_EVENT_WITH_SNAPSHOT, values: [
     event.id,
     webhookId,
     event.type,
@@ -107,7 +108,7 @@ export async function insertEventWithSnapshot(db: Queryable, event: CaseEvent, w
     c.reference,
     JSON.stringify(c),
     holdReason,
-  ]);
+  ] });
   const stored = rows[0];
   if (stored) return { kind: 'stored', event: toStored(stored) };
   const first = await findEventByIds(db, event.id, webhookId);
@@ -128,11 +129,21 @@ export interface EventForPlanning {
   id: string;
   status: 'received' | 'planned';
   payload: CaseEvent;
+  /** The case and debtor as they are now (holds, opt-outs), not as the event saw them. */
+  state: ContactState;
 }
 
-export async function loadEvent(db: Queryable, eventId: string): Promise<EventForPlanning | null> {
-  const { rows } = await db.query<EventForPlanning>('select id, status, payload from events where id = $1', [eventId]);
-  return rows[0] ?? null;
+/** The event and the current contact state of its case, in one round trip. */
+export async function loadEventForPlanning(db: Queryable, eventId: string): Promise<EventForPlanning | null> {
+  const { rows } = await db.query<ContactStateRow & { id: string; status: 'received' | 'planned'; payload: CaseEvent }>({
+    name: 'load-event-for-planning',
+    text: `select e.id, e.status, e.payload, ${CONTACT_STATE_COLUMNS}
+             from events e join cases c on c.id = e.case_id join debtors d on d.id = c.debtor_id
+            where e.id = $1`,
+    values: [eventId],
+  });
+  const row = rows[0];
+  return row ? { id: row.id, status: row.status, payload: row.payload, state: toContactState(row) } : null;
 }
 
 export async function markEventPlanned(db: Queryable, eventId: string): Promise<void> {

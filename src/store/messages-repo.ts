@@ -1,6 +1,7 @@
 import type { Channel } from '../domain/case-event.ts';
 import type { Decision, Stage } from '../policy/minimal-policy.ts';
 import type { Queryable } from './db.ts';
+import { CONTACT_STATE_COLUMNS, toContactState, type ContactState, type ContactStateRow } from './contact-state-repo.ts';
 
 export type MessageStatus = 'pending' | 'sending' | 'unknown' | 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'read' | 'blocked' | 'cancelled';
 export type StatusSource = 'planner' | 'dispatcher' | 'provider' | 'reconciler' | 'sweeper';
@@ -77,7 +78,7 @@ export async function insertPlan(db: Queryable, eventId: string, messages: reado
     policy_version: m.decision.policyVersion,
     evidence: m.decision.evidence,
   }));
-  await db.query(INSERT_PLAN, [JSON.stringify(rows), eventId]);
+  await db.query({ name: 'insert-plan', text: INSERT_PLAN, values: [JSON.stringify(rows), eventId] });
 }
 
 export interface PendingMessageRef {
@@ -119,21 +120,32 @@ export interface DispatchRow {
   attempts: number;
   sendingAt: Date | null;
   country: string;
+  /** The case and debtor as they are now, read under the lock. */
+  state: ContactState;
 }
 
-/** Locks the message row and the debtor (advisory, transaction-scoped) and reads what dispatch needs. */
+type DispatchQueryRow = Omit<DispatchRow, 'state'> & ContactStateRow;
+
+/**
+ * Locks the message row and the debtor (advisory, transaction-scoped) and reads what dispatch and
+ * the policy need, in one round trip.
+ */
 export async function lockMessageForDispatch(tx: Queryable, messageId: string): Promise<DispatchRow | null> {
-  const { rows } = await tx.query<DispatchRow>(
-    `select m.id, m.event_id as "eventId", m.case_id as "caseId", m.debtor_id as "debtorId", m.channel,
-            m.contact_point_id::text as "contactPointId", m.to_address as "toAddress", m.body, m.status, m.attempts,
-            m.sending_at as "sendingAt", c.country,
-            pg_advisory_xact_lock(hashtextextended(m.debtor_id, 0)) is not null as locked
-       from messages m join cases c on c.id = m.case_id
-      where m.id = $1
-        for update of m`,
-    [messageId],
-  );
-  return rows[0] ?? null;
+  const { rows } = await tx.query<DispatchQueryRow>({
+    name: 'lock-message-for-dispatch',
+    text: `select m.id, m.event_id as "eventId", m.case_id as "caseId", m.debtor_id as "debtorId", m.channel,
+                  m.contact_point_id::text as "contactPointId", m.to_address as "toAddress", m.body, m.status, m.attempts,
+                  m.sending_at as "sendingAt", ${CONTACT_STATE_COLUMNS},
+                  pg_advisory_xact_lock(hashtextextended(m.debtor_id, 0)) is not null as locked
+             from messages m join cases c on c.id = m.case_id join debtors d on d.id = c.debtor_id
+            where m.id = $1
+              for update of m`,
+    values: [messageId],
+  });
+  const row = rows[0];
+  if (!row) return null;
+  const { hold_reason, flags, preferred_channel, points, ...message } = row;
+  return { ...message, state: toContactState({ hold_reason, country: row.country, flags, preferred_channel, points }) };
 }
 
 /** Records a dispatch-time decision and moves the message: to `sending` if allowed, else as decided. */
@@ -144,8 +156,9 @@ export async function recordDispatchDecision(
   decision: Decision,
   nextStatus: 'sending' | 'blocked' | 'pending',
 ): Promise<void> {
-  await tx.query(
-    `with d as (
+  await tx.query({
+    name: 'record-dispatch-decision',
+    text: `with d as (
        insert into decisions (message_id, event_id, case_id, stage, channel, outcome, defer_until, rule, reason, policy_version, evidence)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)
      ),
@@ -156,8 +169,8 @@ export async function recordDispatchDecision(
             not_before = coalesce($7, not_before),
             updated_at = now()
       where id = $1`,
-    [row.id, row.eventId, row.caseId, stage, row.channel, decision.outcome, decision.deferUntil, decision.rule, decision.reason, decision.policyVersion, JSON.stringify(decision.evidence), nextStatus],
-  );
+    values: [row.id, row.eventId, row.caseId, stage, row.channel, decision.outcome, decision.deferUntil, decision.rule, decision.reason, decision.policyVersion, JSON.stringify(decision.evidence), nextStatus],
+  });
 }
 
 /**
@@ -171,8 +184,9 @@ export async function applyStatus(
   source: StatusSource,
   extra: { providerId?: string | null; providerStatus?: string | null; errorCode?: string | null } = {},
 ): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `with s as (
+  const { rowCount } = await db.query({
+    name: 'apply-status',
+    text: `with s as (
        insert into message_statuses (message_id, status, provider_status, error_code, source)
        select $1, $2, $4, $5, $3 where exists (select 1 from messages where id = $1)
      )
@@ -181,21 +195,22 @@ export async function applyStatus(
             last_error_code = coalesce($5, last_error_code),
             updated_at = now()
       where id = $1`,
-    [messageId, status, source, extra.providerStatus ?? null, extra.errorCode ?? null, extra.providerId ?? null],
-  );
+    values: [messageId, status, source, extra.providerStatus ?? null, extra.errorCode ?? null, extra.providerId ?? null],
+  });
   return (rowCount ?? 0) > 0;
 }
 
 /**
- * Adopts a provider message found for a lost send. The unique index on provider_id makes it
- * atomic: when two of our messages match the same provider message, only one adopts it.
+ * Adopts a provider message found for a lost send (a status callback may have named it already).
+ * The unique index on provider_id makes it atomic: when two of our messages match the same
+ * provider message, only one adopts it.
  */
 export async function adoptProviderMessage(db: Queryable, messageId: string, providerId: string, status: MessageStatus): Promise<boolean> {
   try {
     const { rowCount } = await db.query(
       `with s as (insert into message_statuses (message_id, status, provider_status, source) values ($1, $3, $3, 'reconciler'))
        update messages set provider_id = $2, status = case when status_rank($3) > status_rank(status) then $3 else status end, updated_at = now()
-        where id = $1 and provider_id is null`,
+        where id = $1 and (provider_id is null or provider_id = $2)`,
       [messageId, providerId, status],
     );
     return (rowCount ?? 0) > 0;
@@ -207,10 +222,10 @@ export async function adoptProviderMessage(db: Queryable, messageId: string, pro
 
 const UNIQUE_VIOLATION = '23505';
 
-/** Which of these provider ids already belong to one of our messages. */
-export async function claimedProviderIds(db: Queryable, providerIds: readonly string[]): Promise<Set<string>> {
+/** Which of these provider ids already belong to another of our messages. */
+export async function claimedProviderIds(db: Queryable, providerIds: readonly string[], exceptMessageId: string): Promise<Set<string>> {
   if (!providerIds.length) return new Set();
-  const { rows } = await db.query<{ provider_id: string }>('select provider_id from messages where provider_id = any($1)', [providerIds]);
+  const { rows } = await db.query<{ provider_id: string }>('select provider_id from messages where provider_id = any($1) and id <> $2', [providerIds, exceptMessageId]);
   return new Set(rows.map((r) => r.provider_id));
 }
 

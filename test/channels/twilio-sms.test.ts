@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
 import { startTwilioStandin, type TwilioStandin } from '../../scripts/standins/twilio-standin.ts';
 import { createTwilioClient, rebaseTwilioUrl, type TwilioClient } from '../../src/channels/twilio-client.ts';
-import { createTwilioSmsAdapter, mapTwilioStatus, mayHaveBeenSent } from '../../src/channels/twilio-sms.ts';
+import { classifyTwilioError, createTwilioSmsAdapter, mapTwilioStatus, mayHaveBeenSent } from '../../src/channels/twilio-sms.ts';
 import type { ChannelAdapter, OutboundMessage } from '../../src/channels/channel-adapter.ts';
 import { PermanentChannelError, TransientChannelError } from '../../src/errors.ts';
 
@@ -340,10 +340,13 @@ describe('twilio stand-in robustness', () => {
 
 describe('pure helpers', () => {
   it('tells which failed sends may nevertheless have gone out', () => {
-    expect(mayHaveBeenSent(new TransientChannelError('x', 'ECONNREFUSED'))).toBe(false);
-    expect(mayHaveBeenSent(new TransientChannelError('x', '20429'))).toBe(false);
-    expect(mayHaveBeenSent(new TransientChannelError('x', 'ECONNRESET'))).toBe(true);
-    expect(mayHaveBeenSent(new TransientChannelError('x', '20500'))).toBe(true);
+    const network = (code: string) => classifyTwilioError(Object.assign(new Error('socket'), { code }));
+    const answered = (status: number, code: number) => classifyTwilioError(new twilio.RestException({ statusCode: status, body: { code, message: 'x', status } }));
+    expect(mayHaveBeenSent(network('ECONNREFUSED'))).toBe(false);
+    expect(mayHaveBeenSent(answered(429, 20429))).toBe(false);
+    expect(mayHaveBeenSent(network('ECONNRESET'))).toBe(true);
+    expect(mayHaveBeenSent(answered(500, 20500))).toBe(true);
+    expect(mayHaveBeenSent(new TransientChannelError('x', 'anything'))).toBe(true);
     expect(mayHaveBeenSent(new PermanentChannelError('x', '21211', 'invalid'))).toBe(false);
   });
 

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+import { ConfigError } from '../src/errors.ts';
+
+const production = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://app@db:5432/app',
+  REDIS_URL: 'redis://queue:6379',
+  EVENT_WEBHOOK_SECRETS: 'whsec_b2xkLXNlY3JldC1vbmUtMTIzNDU2,whsec_bmV3LXNlY3JldC10d28tNjU0MzIx',
+  PUBLIC_URL: 'https://comms.example.com/',
+  TWILIO_ACCOUNT_SID: 'AC' + '1'.repeat(32),
+  TWILIO_AUTH_TOKEN: 'a-real-auth-token',
+  TWILIO_SENDERS: 'PL:+48500100200, FI:Perinta',
+};
+
+describe('configuration', () => {
+  it('reads a production environment into typed settings', () => {
+    const config = loadConfig(production);
+    expect(config).toMatchObject({
+      env: 'production',
+      role: 'all',
+      port: 3000,
+      publicUrl: 'https://comms.example.com',
+      eventWebhookSecrets: ['whsec_b2xkLXNlY3JldC1vbmUtMTIzNDU2', 'whsec_bmV3LXNlY3JldC10d28tNjU0MzIx'],
+      twilio: { apiUrl: 'https://api.twilio.com', sendersByCountry: { PL: '+48500100200', FI: 'Perinta' } },
+    });
+    expect(config.bootstrapApiKey).toBeUndefined();
+  });
+
+  it('has no local defaults in production: it names every missing variable', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      new ConfigError('missing required environment: DATABASE_URL, REDIS_URL, EVENT_WEBHOOK_SECRETS, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, PUBLIC_URL'),
+    );
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => loadConfig({ ...production, EVENT_WEBHOOK_SECRETS: 'not-a-secret' })).toThrow(/EVENT_WEBHOOK_SECRETS/);
+    expect(() => loadConfig({ ...production, ROLE: 'everything' })).toThrow(/ROLE/);
+    expect(() => loadConfig({ ...production, PORT: 'eighty' })).toThrow(/PORT must be a whole number/);
+    expect(() => loadConfig({ ...production, TWILIO_SENDERS: 'PL' })).toThrow(/TWILIO_SENDERS entry "PL"/);
+  });
+
+  it('needs a messaging service or senders per country', () => {
+    const { TWILIO_SENDERS: _drop, ...rest } = production;
+    expect(() => loadConfig(rest)).toThrow(/TWILIO_MESSAGING_SERVICE_SID or TWILIO_SENDERS/);
+  });
+
+  it('runs locally with documented defaults pointing at the Twilio stand-in', () => {
+    const config = loadConfig({});
+    expect(config.env).toBe('development');
+    expect(config.twilio.apiUrl).toBe('http://127.0.0.1:4010');
+    expect(config.publicUrl).toBe('http://127.0.0.1:3000');
+  });
+});
