@@ -3,8 +3,6 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.ts';
-import { createDb } from '../src/store/db.ts';
-import { createApiKey } from '../src/store/api-keys-repo.ts';
 import { signWebhook } from '../src/http/webhook-signature.ts';
 
 // npm run demo: posts the four contract events, signed, to a running service (npm start),
@@ -58,10 +56,9 @@ function describe(e: Entry): string {
   }
 }
 
+const key = process.env.DEMO_API_KEY ?? config.bootstrapApiKey;
+if (!key) throw new Error('set DEMO_API_KEY (create one with: npm run api-key -- --name demo)');
 await waitForService();
-const db = createDb({ url: config.databaseUrl, schema: config.databaseSchema, poolSize: 1 });
-const { key } = await createApiKey(db, `demo ${new Date().toISOString()}`);
-await db.end();
 
 const files = readdirSync(eventsDir).filter((f) => f.endsWith('.json')).sort();
 const cases: string[] = [];

@@ -1,0 +1,22 @@
+# The service image: Node 24 LTS runs the TypeScript sources directly (type stripping), so there
+# is no build step and the image holds exactly what the repository holds.
+FROM node:24-bookworm-slim
+
+ENV NODE_ENV=production
+WORKDIR /app
+
+COPY package.json package-lock.json ./
+# The `node` dev dependency exists for machines without Node 24; the image already has it.
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+COPY src ./src
+COPY scripts ./scripts
+COPY playbooks ./playbooks
+COPY templates ./templates
+COPY locales ./locales
+COPY test/fixtures/events ./test/fixtures/events
+
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "src/main.ts"]
