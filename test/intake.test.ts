@@ -125,6 +125,32 @@ describe('POST /v1/events: bad input changes nothing', () => {
     expect(await rowCounts()).toEqual(before);
   });
 
+  it('refuses a NUL character, which PostgreSQL cannot store, with 400', async () => {
+    const before = await rowCounts();
+    const event = contractEvent('fi-case-opened');
+    const res = await h.postEvent(JSON.stringify({ ...event, id: 'evt-nul', debtor: { ...event.debtor, name: { given: 'Ai\u0000no', family: 'M' } } }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().type).toContain('invalid-character');
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it('stores a burst of concurrent events for one debtor, each with its own outcome', async () => {
+    const base = contractEvent('pl-payment-missed');
+    const burst = Array.from({ length: 12 }, (_, i) => ({ ...base, id: `evt-burst-${i}`, occurredAt: new Date(Date.UTC(2026, 10, 20, 10, i)).toISOString(), case: { ...base.case, id: `PL-BURST-${i % 3}` } }));
+    const answers = await Promise.all(burst.map((e) => h.postEvent(JSON.stringify(e))));
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(12).fill(202));
+    expect(new Set(answers.map((a) => a.json().id)).size).toBe(12);
+    const { rows } = await h.services.db.query(`select count(*)::int as n from events where id like 'evt-burst-%'`);
+    expect(rows[0].n).toBe(12);
+    // The newest snapshot wins, whatever order the burst was stored in.
+    const { rows: cases } = await h.services.db.query(`select id, last_event_at from cases where id like 'PL-BURST-%' order by id`);
+    expect(cases.map((c: { last_event_at: Date }) => c.last_event_at.toISOString())).toEqual([
+      new Date(Date.UTC(2026, 10, 20, 10, 9)).toISOString(),
+      new Date(Date.UTC(2026, 10, 20, 10, 10)).toISOString(),
+      new Date(Date.UTC(2026, 10, 20, 10, 11)).toISOString(),
+    ]);
+  });
+
   it('refuses a body over 256 KiB with 413', async () => {
     const before = await rowCounts();
     const event = { ...contractEvent('fi-case-opened'), id: 'evt-huge', data: { padding: 'x'.repeat(300 * 1024) } };

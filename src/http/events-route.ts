@@ -2,8 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CaseEvent } from '../domain/case-event.ts';
-import { insertEventWithSnapshot } from '../store/events-repo.ts';
-import { enqueuePlan } from '../jobs/queues.ts';
+import { createEventIntake } from '../jobs/event-intake.ts';
 import { createSignatureVerifier } from './webhook-signature.ts';
 import { HttpProblem, problem, ProblemSchema } from './problem.ts';
 
@@ -32,6 +31,7 @@ declare module 'fastify' {
 export default async function eventsRoute(app: FastifyInstance): Promise<void> {
   const { db, queues, log, metrics, config } = app.services;
   const verify = createSignatureVerifier(config.eventWebhookSecrets);
+  const intake = createEventIntake({ db, queues, log });
 
   // The signature covers the exact bytes, so this route keeps the raw body and parses it itself.
   app.removeContentTypeParser(['application/json']);
@@ -56,6 +56,10 @@ export default async function eventsRoute(app: FastifyInstance): Promise<void> {
           throw new HttpProblem(SIGNATURE_PROBLEMS[check.reason]);
         }
         request.webhookId = check.webhookId;
+        // PostgreSQL cannot store U+0000 in text or jsonb; refuse it here rather than fail later.
+        if (raw.includes('\\u0000')) {
+          throw new HttpProblem(problem(400, 'invalid-character', 'The body contains a NUL character (\\u0000)', 'Remove U+0000 from all strings.'));
+        }
         try {
           request.body = JSON.parse(raw);
         } catch {
@@ -66,17 +70,10 @@ export default async function eventsRoute(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const event = request.body;
-      const outcome = await insertEventWithSnapshot(db, event, request.webhookId ?? event.id);
+      const outcome = await intake.accept(event, request.webhookId ?? event.id);
       metrics.eventsReceived.inc({ type: event.type, outcome: outcome.kind });
       const answer = { id: outcome.event.id, status: 'accepted' as const, duplicate: outcome.kind === 'duplicate', receivedAt: outcome.event.receivedAt.toISOString() };
-      if (outcome.kind === 'duplicate') return reply.code(200).send(answer);
-      try {
-        await enqueuePlan(queues, event.id);
-      } catch (err) {
-        // The row is committed; the sweeper enqueues what this could not.
-        log.warn({ err, eventId: event.id }, 'plan job not enqueued; the sweeper will pick the event up');
-      }
-      return reply.code(202).send(answer);
+      return reply.code(outcome.kind === 'duplicate' ? 200 : 202).send(answer);
     },
   );
 }

@@ -67,8 +67,9 @@ async function send(deps: DispatchDeps, adapter: ChannelAdapter, row: DispatchRo
   } catch (err) {
     if (err instanceof PermanentChannelError) {
       deps.metrics.messagesSent.inc({ channel: row.channel, result: 'permanent-error' });
-      await applyStatus(deps.db, row.id, 'failed', 'dispatcher', { errorCode: err.code });
+      // The contact point first: once the message shows `failed`, what it taught us is recorded.
       if (err.contactPointEffect) await markContactPoint(deps.db, row.contactPointId, err.contactPointEffect, err.code);
+      await applyStatus(deps.db, row.id, 'failed', 'dispatcher', { errorCode: err.code });
       deps.log.info({ messageId: row.id, code: err.code, effect: err.contactPointEffect }, 'provider refused the message permanently');
       throw new DispatchFailedPermanently(`provider error ${err.code}`, { cause: err });
     }

@@ -12,21 +12,31 @@ export interface StoredEvent {
 
 export type IntakeOutcome = { kind: 'stored'; event: StoredEvent } | { kind: 'duplicate'; event: StoredEvent };
 
-// One statement, so one round trip and one implicit transaction: the event, the debtor,
-// their contact points and the case are stored together or not at all. A snapshot only
-// overwrites an older one (events can arrive out of order); holds are applied whatever
-// the order, releases only if they are newer than the hold.
-const INSERT_EVENT_WITH_SNAPSHOT = `
-with ev as (
+// One statement for many events, so one round trip and one implicit transaction: each event,
+// its debtor, contact points and case are stored together or not at all. A snapshot only
+// overwrites an older one (events can arrive out of order); holds apply whatever the order,
+// releases only if newer than the hold. Callers never put two events of one debtor or one
+// case in the same statement (an upsert cannot touch a row twice): see roundsWithoutSharedKeys.
+const INSERT_EVENTS_WITH_SNAPSHOTS = `
+with input as (
+  select * from jsonb_to_recordset($1::jsonb) as x(
+    id text, webhook_id text, type text, case_id text, debtor_id text, occurred_at timestamptz, payload jsonb,
+    locale text, time_zone text, address_country text, preferred_channel text, flags jsonb, personal jsonb,
+    contact_points jsonb, creditor_id text, country text, currency text, reference text, snapshot jsonb, hold_reason text)
+),
+ev as (
   insert into events (id, webhook_id, type, case_id, debtor_id, occurred_at, payload)
-  values ($1, $2, $3, $4, $5, $6, $7::jsonb)
+  select id, webhook_id, type, case_id, debtor_id, occurred_at, payload from input
   on conflict do nothing
   returning id, webhook_id, type, status, received_at
 ),
-prior as (select last_event_at from debtors where id = $5),
+fresh as (
+  select i.*, coalesce(d.last_event_at, '-infinity') <= i.occurred_at as newest
+  from input i join ev on ev.id = i.id left join debtors d on d.id = i.debtor_id
+),
 d as (
   insert into debtors as t (id, locale, time_zone, address_country, preferred_channel, flags, personal, last_event_at)
-  select $5, $8, $9, $10, $11, $12::jsonb, $13::jsonb, $6 from ev
+  select debtor_id, locale, time_zone, address_country, preferred_channel, flags, personal, occurred_at from fresh
   on conflict (id) do update set
     locale = excluded.locale, time_zone = excluded.time_zone, address_country = excluded.address_country,
     preferred_channel = excluded.preferred_channel, flags = excluded.flags, personal = excluded.personal,
@@ -36,23 +46,26 @@ d as (
 ),
 cp as (
   insert into contact_points as t (debtor_id, channel, address, verified, kind, opt_in)
-  select $5, c.channel, c.address, c.verified, c.kind, c."optIn"
-  from ev, jsonb_to_recordset($14::jsonb) as c(channel text, address text, verified boolean, kind text, "optIn" boolean)
+  select f.debtor_id, c.channel, c.address, c.verified, c.kind, c."optIn"
+  from fresh f cross join jsonb_to_recordset(f.contact_points) as c(channel text, address text, verified boolean, kind text, "optIn" boolean)
+  where f.newest
   on conflict (debtor_id, channel, address) do update set
     verified = excluded.verified, kind = excluded.kind, opt_in = excluded.opt_in, removed_at = null, updated_at = now()
-  where coalesce((select last_event_at from prior), '-infinity') <= $6
   returning id
 ),
 gone as (
-  update contact_points set removed_at = now(), updated_at = now()
-  where debtor_id = $5 and removed_at is null and exists (select 1 from ev)
-    and coalesce((select last_event_at from prior), '-infinity') <= $6
-    and (channel, address) not in (select c.channel, c.address from jsonb_to_recordset($14::jsonb) as c(channel text, address text))
-  returning id
+  update contact_points p set removed_at = now(), updated_at = now()
+  from fresh f
+  where p.debtor_id = f.debtor_id and f.newest and p.removed_at is null
+    and not exists (select 1 from jsonb_to_recordset(f.contact_points) as c(channel text, address text)
+                     where c.channel = p.channel and c.address = p.address)
+  returning p.id
 ),
 c as (
   insert into cases as t (id, debtor_id, creditor_id, country, currency, reference, snapshot, hold_reason, hold_since, last_event_at)
-  select $4, $5, $15, $16, $17, $18, $19::jsonb, $20, case when $20::text is null then null else $6 end, $6 from ev
+  select case_id, debtor_id, creditor_id, country, currency, reference, snapshot, hold_reason,
+         case when hold_reason is null then null else occurred_at end, occurred_at
+  from fresh
   on conflict (id) do update set
     debtor_id   = case when t.last_event_at <= excluded.last_event_at then excluded.debtor_id else t.debtor_id end,
     creditor_id = case when t.last_event_at <= excluded.last_event_at then excluded.creditor_id else t.creditor_id end,
@@ -60,12 +73,14 @@ c as (
     currency    = case when t.last_event_at <= excluded.last_event_at then excluded.currency else t.currency end,
     reference   = case when t.last_event_at <= excluded.last_event_at then excluded.reference else t.reference end,
     snapshot    = case when t.last_event_at <= excluded.last_event_at then excluded.snapshot else t.snapshot end,
-    hold_reason = case when $3 = 'case.hold' then excluded.hold_reason
-                       when $3 = 'case.released' and (t.hold_since is null or t.hold_since <= $6) then null
-                       else t.hold_reason end,
-    hold_since  = case when $3 = 'case.hold' then coalesce(t.hold_since, excluded.hold_since)
-                       when $3 = 'case.released' and (t.hold_since is null or t.hold_since <= $6) then null
-                       else t.hold_since end,
+    hold_reason = case (select f.type from fresh f where f.case_id = t.id)
+                    when 'case.hold' then excluded.hold_reason
+                    when 'case.released' then case when t.hold_since is null or t.hold_since <= excluded.last_event_at then null else t.hold_reason end
+                    else t.hold_reason end,
+    hold_since  = case (select f.type from fresh f where f.case_id = t.id)
+                    when 'case.hold' then coalesce(t.hold_since, excluded.hold_since)
+                    when 'case.released' then case when t.hold_since is null or t.hold_since <= excluded.last_event_at then null else t.hold_since end
+                    else t.hold_since end,
     last_event_at = greatest(t.last_event_at, excluded.last_event_at),
     updated_at  = now()
   returning id
@@ -84,37 +99,65 @@ interface EventRow {
 
 const toStored = (r: EventRow): StoredEvent => ({ id: r.id, webhookId: r.webhook_id, type: r.type, status: r.status, receivedAt: r.received_at });
 
-export async function insertEventWithSnapshot(db: Queryable, event: CaseEvent, webhookId: string): Promise<IntakeOutcome> {
+export interface IncomingEvent {
+  event: CaseEvent;
+  webhookId: string;
+}
+
+function toInputRow({ event, webhookId }: IncomingEvent): Record<string, unknown> {
   const { case: c, debtor: d } = event;
-  const holdReason = event.type === 'case.hold' ? (event.data.hold?.reason ?? 'legal') : null;
-  const { rows } = await db.query<EventRow>({ name: 'insert-event-with-snapshot', text: INSERT_EVENT_WITH_SNAPSHOT, values: [
-    event.id,
-    webhookId,
-    event.type,
-    c.id,
-    d.id,
-    event.occurredAt,
-    JSON.stringify(event),
-    d.locale,
-    d.timeZone ?? null,
-    d.address.country,
-    d.preferredChannel ?? null,
-    JSON.stringify(d.flags),
-    JSON.stringify({ name: d.name, address: d.address }),
-    JSON.stringify(d.contactPoints),
-    c.creditor.id,
-    c.country,
-    c.currency,
-    c.reference,
-    JSON.stringify(c),
-    holdReason,
-  ] });
-  const stored = rows[0];
-  if (stored) return { kind: 'stored', event: toStored(stored) };
-  const first = await findEventByIds(db, event.id, webhookId);
-  // The conflict was on one of the two keys, so the first event exists (deletes do not happen).
-  if (!first) throw new Error('event conflict without a stored event');
-  return { kind: 'duplicate', event: first };
+  return {
+    id: event.id,
+    webhook_id: webhookId,
+    type: event.type,
+    case_id: c.id,
+    debtor_id: d.id,
+    occurred_at: event.occurredAt,
+    payload: event,
+    locale: d.locale,
+    time_zone: d.timeZone ?? null,
+    address_country: d.address.country,
+    preferred_channel: d.preferredChannel ?? null,
+    flags: d.flags,
+    personal: { name: d.name, address: d.address },
+    contact_points: d.contactPoints,
+    creditor_id: c.creditor.id,
+    country: c.country,
+    currency: c.currency,
+    reference: c.reference,
+    snapshot: c,
+    hold_reason: event.type === 'case.hold' ? (event.data.hold?.reason ?? 'legal') : null,
+  };
+}
+
+/**
+ * Stores events that share no debtor and no case in one statement. Each gets its outcome: stored,
+ * or a duplicate (same event id or webhook-id) answered with the first one.
+ */
+export async function insertEventsWithSnapshots(db: Queryable, incoming: readonly IncomingEvent[]): Promise<IntakeOutcome[]> {
+  if (!incoming.length) return [];
+  const { rows } = await db.query<EventRow>({ name: 'insert-events-with-snapshots', text: INSERT_EVENTS_WITH_SNAPSHOTS, values: [JSON.stringify(incoming.map(toInputRow))] });
+  const stored = new Map(rows.map((r) => [r.id, r]));
+  const outcomes: IntakeOutcome[] = [];
+  for (const item of incoming) {
+    const row = stored.get(item.event.id);
+    // Each stored row answers one request; a second request for it in the same batch is a duplicate.
+    if (row && row.webhook_id === item.webhookId && stored.delete(item.event.id)) {
+      outcomes.push({ kind: 'stored', event: toStored(row) });
+      continue;
+    }
+    const first = await findEventByIds(db, item.event.id, item.webhookId);
+    // The conflict was on one of the two keys, so the first event exists (deletes do not happen).
+    if (!first) throw new Error('event conflict without a stored event');
+    outcomes.push({ kind: 'duplicate', event: first });
+  }
+  return outcomes;
+}
+
+export async function insertEventWithSnapshot(db: Queryable, event: CaseEvent, webhookId: string): Promise<IntakeOutcome> {
+  const [outcome] = await insertEventsWithSnapshots(db, [{ event, webhookId }]);
+  if (!outcome) throw new Error('no intake outcome');
+  return outcome;
 }
 
 export async function findEventByIds(db: Queryable, eventId: string, webhookId: string): Promise<StoredEvent | null> {
