@@ -5,10 +5,11 @@ import { decide, type Decision } from '../policy/minimal-policy.ts';
 import type { SmsRenderer, SmsTemplateName } from '../rendering/sms-renderer.ts';
 import { TemplateError } from '../errors.ts';
 import type { Db } from '../store/db.ts';
-import { loadEventForPlanning } from '../store/events-repo.ts';
+import { loadEventsForPlanning } from '../store/events-repo.ts';
+import { createBatcher, type Batcher } from '../store/batcher.ts';
 import type { ContactState } from '../store/contact-state-repo.ts';
 import { insertPlan, pendingMessagesOfEvent, type NewMessage } from '../store/messages-repo.ts';
-import { enqueueDispatch, type Queues } from './queues.ts';
+import { enqueueDispatches, type Queues } from './queues.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 
@@ -100,24 +101,53 @@ function buildMessage(event: CaseEvent, step: PlaybookStep, choice: ChannelChoic
   }
 }
 
-/** Plan job: event → playbook steps → channel choice → decision → rendered message rows → dispatch jobs. */
-export async function planEvent(deps: PlanDeps, eventId: string): Promise<PlanResult> {
+/**
+ * Plans a batch of events: one read, one write, one bulk enqueue. An event seen planned already
+ * (a retry after the plan committed) only gets its unfinished messages enqueued again.
+ */
+export async function planEvents(deps: PlanDeps, eventIds: readonly string[]): Promise<PlanResult[]> {
   const now = deps.now?.() ?? new Date();
-  const stored = await loadEventForPlanning(deps.db, eventId);
-  if (!stored) return { kind: 'missing' };
-  if (stored.status === 'planned') {
-    // A retry after the plan committed but before its dispatch jobs were all enqueued.
-    const pending = await pendingMessagesOfEvent(deps.db, eventId);
-    for (const m of pending) await enqueueDispatch(deps.queues, m.channel, m.id, m.notBefore);
-    return { kind: 'already-planned', requeued: pending.length };
+  const stored = await loadEventsForPlanning(deps.db, eventIds);
+  const results = new Map<string, PlanResult>();
+  const planned: NewMessage[] = [];
+  const toPlan: string[] = [];
+  const requeue: Array<{ channel: Channel; id: string; notBefore: Date | null }> = [];
+  for (const eventId of new Set(eventIds)) {
+    const found = stored.get(eventId);
+    if (!found) {
+      results.set(eventId, { kind: 'missing' });
+    } else if (found.status === 'planned') {
+      const pending = await pendingMessagesOfEvent(deps.db, eventId);
+      requeue.push(...pending);
+      results.set(eventId, { kind: 'already-planned', requeued: pending.length });
+    } else {
+      const { payload: event, state } = found;
+      const steps = deps.playbooks.stepsFor(event.case.creditor.id, event.type);
+      const playbookVersion = deps.playbooks.version(event.case.creditor.id);
+      const messages = steps.map((step) => buildMessage(event, step, chooseChannel(step, state, deps, now), deps, playbookVersion));
+      planned.push(...messages);
+      toPlan.push(eventId);
+      results.set(eventId, { kind: 'planned', messages: messages.length, toDispatch: messages.filter((m) => m.status === 'pending').length });
+    }
   }
-  const { payload: event, state } = stored;
-  const steps = deps.playbooks.stepsFor(event.case.creditor.id, event.type);
-  const playbookVersion = deps.playbooks.version(event.case.creditor.id);
-  const messages = steps.map((step) => buildMessage(event, step, chooseChannel(step, state, deps, now), deps, playbookVersion));
-  await insertPlan(deps.db, eventId, messages);
-  const toDispatch = messages.filter((m) => m.status === 'pending');
-  for (const m of messages) deps.metrics.decisions.inc({ stage: 'plan', outcome: m.decision.outcome, rule: m.decision.rule });
-  for (const m of toDispatch) if (m.channel) await enqueueDispatch(deps.queues, m.channel, m.id, m.notBefore);
-  return { kind: 'planned', messages: messages.length, toDispatch: toDispatch.length };
+  if (toPlan.length) await insertPlan(deps.db, toPlan, planned);
+  for (const m of planned) deps.metrics.decisions.inc({ stage: 'plan', outcome: m.decision.outcome, rule: m.decision.rule });
+  const dispatch = [...requeue, ...planned.filter((m) => m.status === 'pending' && m.channel).map((m) => ({ channel: m.channel as Channel, id: m.id, notBefore: m.notBefore }))];
+  await enqueueDispatches(deps.queues, dispatch, now.getTime());
+  return eventIds.map((id) => results.get(id) ?? { kind: 'missing' });
+}
+
+const batchers = new WeakMap<PlanDeps, Batcher<string, PlanResult>>();
+
+/**
+ * Plan job: event → playbook steps → channel choice → decision → rendered message rows → dispatch
+ * jobs. Concurrent jobs of one worker are planned together (one batcher per set of dependencies).
+ */
+export function planEvent(deps: PlanDeps, eventId: string): Promise<PlanResult> {
+  let batch = batchers.get(deps);
+  if (!batch) {
+    batch = createBatcher((ids) => planEvents(deps, ids), { maxBatch: 64 });
+    batchers.set(deps, batch);
+  }
+  return batch(eventId);
 }

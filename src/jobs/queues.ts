@@ -55,6 +55,16 @@ export async function enqueuePlan(queues: Queues, eventId: string): Promise<void
   await queues.plan.add('plan', { eventId }, { jobId: planJobId(eventId) });
 }
 
+/** One round trip for many dispatch jobs (job id = message id, so a repeat is a no-op). */
+export async function enqueueDispatches(queues: Queues, messages: ReadonlyArray<{ channel: Channel; id: string; notBefore: Date | null }>, now = Date.now()): Promise<void> {
+  const sms = messages.filter((m) => m.channel === 'sms');
+  if (sms.length !== messages.length) throw new Error('no dispatch queue for a channel other than sms');
+  if (!sms.length) return;
+  await queues.dispatch.sms.addBulk(
+    sms.map((m) => ({ name: 'send', data: { messageId: m.id }, opts: { jobId: m.id, delay: m.notBefore ? Math.max(0, m.notBefore.getTime() - now) : 0 } })),
+  );
+}
+
 export async function enqueueDispatch(queues: Queues, channel: Channel, messageId: string, notBefore: Date | null, now = Date.now()): Promise<void> {
   if (channel !== 'sms') throw new Error(`no dispatch queue for channel ${channel}`);
   const delay = notBefore ? Math.max(0, notBefore.getTime() - now) : 0;

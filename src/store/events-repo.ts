@@ -176,17 +176,16 @@ export interface EventForPlanning {
   state: ContactState;
 }
 
-/** The event and the current contact state of its case, in one round trip. */
-export async function loadEventForPlanning(db: Queryable, eventId: string): Promise<EventForPlanning | null> {
+/** Events with the current contact state of their cases, in one round trip. */
+export async function loadEventsForPlanning(db: Queryable, eventIds: readonly string[]): Promise<Map<string, EventForPlanning>> {
   const { rows } = await db.query<ContactStateRow & { id: string; status: 'received' | 'planned'; payload: CaseEvent }>({
-    name: 'load-event-for-planning',
+    name: 'load-events-for-planning',
     text: `select e.id, e.status, e.payload, ${CONTACT_STATE_COLUMNS}
              from events e join cases c on c.id = e.case_id join debtors d on d.id = c.debtor_id
-            where e.id = $1`,
-    values: [eventId],
+            where e.id = any($1::text[])`,
+    values: [eventIds],
   });
-  const row = rows[0];
-  return row ? { id: row.id, status: row.status, payload: row.payload, state: toContactState(row) } : null;
+  return new Map(rows.map((row) => [row.id, { id: row.id, status: row.status, payload: row.payload, state: toContactState(row) }]));
 }
 
 export async function markEventPlanned(db: Queryable, eventId: string): Promise<void> {

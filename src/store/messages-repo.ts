@@ -27,7 +27,7 @@ export interface NewMessage {
   decision: Decision;
 }
 
-// The whole plan of one event in one statement: messages (a message seen before is left as it
+// The whole plan of one or more events in one statement: messages (a message seen before is left as it
 // is), their first status and decision, and the event marked planned. Atomic without a transaction.
 const INSERT_PLAN = `
 with m as (
@@ -49,9 +49,9 @@ d as (
        defer_until timestamptz, rule text, reason text, policy_version text, evidence jsonb)
   where y.id in (select id from m)
 )
-update events set status = 'planned', planned_at = now() where id = $2 and status = 'received'`;
+update events set status = 'planned', planned_at = now() where id = any($2::text[]) and status = 'received'`;
 
-export async function insertPlan(db: Queryable, eventId: string, messages: readonly NewMessage[]): Promise<void> {
+export async function insertPlan(db: Queryable, eventIds: readonly string[], messages: readonly NewMessage[]): Promise<void> {
   const rows = messages.map((m) => ({
     id: m.id,
     message_id: m.id,
@@ -78,7 +78,7 @@ export async function insertPlan(db: Queryable, eventId: string, messages: reado
     policy_version: m.decision.policyVersion,
     evidence: m.decision.evidence,
   }));
-  await db.query({ name: 'insert-plan', text: INSERT_PLAN, values: [JSON.stringify(rows), eventId] });
+  await db.query({ name: 'insert-plan', text: INSERT_PLAN, values: [JSON.stringify(rows), eventIds] });
 }
 
 export interface PendingMessageRef {
