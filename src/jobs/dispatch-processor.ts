@@ -3,7 +3,20 @@ import { PermanentChannelError, TransientChannelError } from '../errors.ts';
 import { decide } from '../policy/minimal-policy.ts';
 import { withTransaction, type Db } from '../store/db.ts';
 import { markContactPoint } from '../store/contact-state-repo.ts';
-import { adoptProviderMessage, applyStatus, claimedProviderIds, lockMessageForDispatch, markNotSent, markUnknown, recordDispatchDecision, type DispatchRow } from '../store/messages-repo.ts';
+import {
+  adoptProviderMessage,
+  applyStatus,
+  applyStatuses,
+  claimedProviderIds,
+  lockMessagesForDispatch,
+  markNotSent,
+  markUnknown,
+  recordDispatchDecisions,
+  type DispatchDecisionRecord,
+  type DispatchRow,
+  type StatusReport,
+} from '../store/messages-repo.ts';
+import { createBatcher, type Batcher } from '../store/batcher.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 
@@ -32,23 +45,63 @@ export const statusCallbackUrl = (publicUrl: string, messageId: string): string 
 
 type Claim = { kind: 'send'; row: DispatchRow } | { kind: 'reconcile'; row: DispatchRow } | { kind: 'missing' | 'finished' | 'blocked' | 'deferred' };
 
-/** Under the message row lock and the debtor lock: check the policy again and claim the send. */
-async function claim(deps: DispatchDeps, messageId: string, now: Date): Promise<Claim> {
+/**
+ * Under the message row locks and the debtors' locks: check the policy again and claim the sends,
+ * for a whole batch of messages in one transaction.
+ */
+async function claimBatch(deps: DispatchDeps, messageIds: readonly string[]): Promise<Claim[]> {
+  const now = deps.now?.() ?? new Date();
   return withTransaction(deps.db, async (tx) => {
-    const row = await lockMessageForDispatch(tx, messageId);
-    if (!row) return { kind: 'missing' };
-    if (row.status === 'sending' || row.status === 'unknown') return { kind: 'reconcile', row };
-    if (row.status !== 'pending') return { kind: 'finished' };
-    const { state } = row;
-    const contactPoint = state.contactPoints.find((p) => p.id === row.contactPointId) ?? null;
-    const decision = decide({ stage: 'dispatch', channel: row.channel, contactPoint, caseHold: state.caseHold, debtorFlags: state.debtorFlags, now });
-    deps.metrics.decisions.inc({ stage: 'dispatch', outcome: decision.outcome, rule: decision.rule });
-    const next = decision.outcome === 'allow' ? 'sending' : decision.outcome === 'block' ? 'blocked' : 'pending';
-    await recordDispatchDecision(tx, row, 'dispatch', decision, next);
-    if (decision.outcome === 'block') return { kind: 'blocked' };
-    if (decision.outcome === 'defer') return { kind: 'deferred' };
-    return { kind: 'send', row: { ...row, status: 'sending' } };
+    const rows = await lockMessagesForDispatch(tx, messageIds);
+    const records: DispatchDecisionRecord[] = [];
+    const claims = new Map<string, Claim>();
+    for (const id of new Set(messageIds)) {
+      const row = rows.get(id);
+      if (!row) {
+        claims.set(id, { kind: 'missing' });
+        continue;
+      }
+      if (row.status === 'sending' || row.status === 'unknown') {
+        claims.set(id, { kind: 'reconcile', row });
+        continue;
+      }
+      if (row.status !== 'pending') {
+        claims.set(id, { kind: 'finished' });
+        continue;
+      }
+      const { state } = row;
+      const contactPoint = state.contactPoints.find((p) => p.id === row.contactPointId) ?? null;
+      const decision = decide({ stage: 'dispatch', channel: row.channel, contactPoint, caseHold: state.caseHold, debtorFlags: state.debtorFlags, now });
+      deps.metrics.decisions.inc({ stage: 'dispatch', outcome: decision.outcome, rule: decision.rule });
+      const nextStatus = decision.outcome === 'allow' ? 'sending' : decision.outcome === 'block' ? 'blocked' : 'pending';
+      records.push({ row, stage: 'dispatch', decision, nextStatus });
+      claims.set(id, decision.outcome === 'allow' ? { kind: 'send', row: { ...row, status: 'sending' } } : { kind: decision.outcome === 'block' ? 'blocked' : 'deferred' });
+    }
+    await recordDispatchDecisions(tx, records);
+    return messageIds.map((id) => claims.get(id) ?? { kind: 'missing' });
   });
+}
+
+interface Batched {
+  claim: Batcher<string, Claim>;
+  report: Batcher<StatusReport, void>;
+}
+const batchers = new WeakMap<DispatchDeps, Batched>();
+
+/** Concurrent dispatch jobs of one worker share their claim transaction and their status writes. */
+function batched(deps: DispatchDeps): Batched {
+  let found = batchers.get(deps);
+  if (!found) {
+    found = {
+      claim: createBatcher((ids) => claimBatch(deps, ids), { maxBatch: 64 }),
+      report: createBatcher(async (reports) => {
+        await applyStatuses(deps.db, reports);
+        return reports.map(() => undefined);
+      }, { maxBatch: 128 }),
+    };
+    batchers.set(deps, found);
+  }
+  return found;
 }
 
 async function send(deps: DispatchDeps, adapter: ChannelAdapter, row: DispatchRow): Promise<SendResult> {
@@ -94,7 +147,8 @@ async function send(deps: DispatchDeps, adapter: ChannelAdapter, row: DispatchRo
  */
 export async function dispatchMessage(deps: DispatchDeps, messageId: string): Promise<DispatchResult> {
   const now = deps.now?.() ?? new Date();
-  let claimed = await claim(deps, messageId, now);
+  const { claim, report } = batched(deps);
+  let claimed = await claim(messageId);
   let reconciled = false;
   if (claimed.kind === 'reconcile') {
     const { row } = claimed;
@@ -111,13 +165,13 @@ export async function dispatchMessage(deps: DispatchDeps, messageId: string): Pr
     }
     await markNotSent(deps.db, row.id);
     reconciled = true;
-    claimed = await claim(deps, messageId, now);
+    claimed = await claim(messageId);
     if (claimed.kind === 'reconcile') throw new Error('message went back to an unknown state while reconciling');
   }
   if (claimed.kind !== 'send') return { kind: claimed.kind };
   const { row } = claimed;
   const result = await send(deps, adapterFor(deps, row), row);
-  await applyStatus(deps.db, row.id, result.status, 'dispatcher', { providerId: result.providerId, providerStatus: result.status });
+  await report({ messageId: row.id, status: result.status, source: 'dispatcher', providerId: result.providerId, providerStatus: result.status });
   return { kind: 'sent', providerId: result.providerId, reconciled };
 }
 

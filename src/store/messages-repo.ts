@@ -127,77 +127,129 @@ export interface DispatchRow {
 type DispatchQueryRow = Omit<DispatchRow, 'state'> & ContactStateRow;
 
 /**
- * Locks the message row and the debtor (advisory, transaction-scoped) and reads what dispatch and
- * the policy need, in one round trip.
+ * Takes the debtors' locks (advisory, transaction-scoped, in a fixed order so that two batches
+ * never wait on each other in a circle), then locks the message rows and reads what dispatch and
+ * the policy need: two round trips for a whole batch.
  */
-export async function lockMessageForDispatch(tx: Queryable, messageId: string): Promise<DispatchRow | null> {
+export async function lockMessagesForDispatch(tx: Queryable, messageIds: readonly string[]): Promise<Map<string, DispatchRow>> {
+  await tx.query({
+    name: 'lock-debtors-of-messages',
+    text: `select pg_advisory_xact_lock(k) from (
+             select distinct hashtextextended(debtor_id, 0) as k from messages where id = any($1::text[]) order by 1) s`,
+    values: [messageIds],
+  });
   const { rows } = await tx.query<DispatchQueryRow>({
-    name: 'lock-message-for-dispatch',
+    name: 'lock-messages-for-dispatch',
     text: `select m.id, m.event_id as "eventId", m.case_id as "caseId", m.debtor_id as "debtorId", m.channel,
                   m.contact_point_id::text as "contactPointId", m.to_address as "toAddress", m.body, m.status, m.attempts,
-                  m.sending_at as "sendingAt", ${CONTACT_STATE_COLUMNS},
-                  pg_advisory_xact_lock(hashtextextended(m.debtor_id, 0)) is not null as locked
+                  m.sending_at as "sendingAt", ${CONTACT_STATE_COLUMNS}
              from messages m join cases c on c.id = m.case_id join debtors d on d.id = c.debtor_id
-            where m.id = $1
+            where m.id = any($1::text[])
+            order by m.id
               for update of m`,
-    values: [messageId],
+    values: [messageIds],
   });
-  const row = rows[0];
-  if (!row) return null;
-  const { hold_reason, flags, preferred_channel, points, ...message } = row;
-  return { ...message, state: toContactState({ hold_reason, country: row.country, flags, preferred_channel, points }) };
+  return new Map(
+    rows.map((row) => {
+      const { hold_reason, flags, preferred_channel, points, ...message } = row;
+      return [row.id, { ...message, state: toContactState({ hold_reason, country: row.country, flags, preferred_channel, points }) }];
+    }),
+  );
 }
 
-/** Records a dispatch-time decision and moves the message: to `sending` if allowed, else as decided. */
-export async function recordDispatchDecision(
-  tx: Queryable,
-  row: DispatchRow,
-  stage: Stage,
-  decision: Decision,
-  nextStatus: 'sending' | 'blocked' | 'pending',
-): Promise<void> {
+export interface DispatchDecisionRecord {
+  row: DispatchRow;
+  stage: Stage;
+  decision: Decision;
+  nextStatus: 'sending' | 'blocked' | 'pending';
+}
+
+/** Records dispatch-time decisions and moves each message: to `sending` if allowed, else as decided. */
+export async function recordDispatchDecisions(tx: Queryable, records: readonly DispatchDecisionRecord[]): Promise<void> {
+  if (!records.length) return;
+  const rows = records.map(({ row, stage, decision, nextStatus }) => ({
+    message_id: row.id,
+    event_id: row.eventId,
+    case_id: row.caseId,
+    stage,
+    channel: row.channel,
+    outcome: decision.outcome,
+    defer_until: decision.deferUntil,
+    rule: decision.rule,
+    reason: decision.reason,
+    policy_version: decision.policyVersion,
+    evidence: decision.evidence,
+    next_status: nextStatus,
+  }));
   await tx.query({
-    name: 'record-dispatch-decision',
-    text: `with d as (
-       insert into decisions (message_id, event_id, case_id, stage, channel, outcome, defer_until, rule, reason, policy_version, evidence)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)
+    name: 'record-dispatch-decisions',
+    text: `with x as (
+       select * from jsonb_to_recordset($1::jsonb) as x(message_id text, event_id text, case_id text, stage text, channel text,
+              outcome text, defer_until timestamptz, rule text, reason text, policy_version text, evidence jsonb, next_status text)
      ),
-     s as (insert into message_statuses (message_id, status, source) select $1, $12, 'dispatcher' where $12 <> 'pending')
-     update messages set status = $12,
-            attempts = attempts + case when $12 = 'sending' then 1 else 0 end,
-            sending_at = case when $12 = 'sending' then now() else sending_at end,
-            not_before = coalesce($7, not_before),
+     d as (
+       insert into decisions (message_id, event_id, case_id, stage, channel, outcome, defer_until, rule, reason, policy_version, evidence)
+       select message_id, event_id, case_id, stage, channel, outcome, defer_until, rule, reason, policy_version, evidence from x
+     ),
+     s as (insert into message_statuses (message_id, status, source) select message_id, next_status, 'dispatcher' from x where next_status <> 'pending')
+     update messages m set status = x.next_status,
+            attempts = m.attempts + case when x.next_status = 'sending' then 1 else 0 end,
+            sending_at = case when x.next_status = 'sending' then now() else m.sending_at end,
+            not_before = coalesce(x.defer_until, m.not_before),
             updated_at = now()
-      where id = $1`,
-    values: [row.id, row.eventId, row.caseId, stage, row.channel, decision.outcome, decision.deferUntil, decision.rule, decision.reason, decision.policyVersion, JSON.stringify(decision.evidence), nextStatus],
+       from x where m.id = x.message_id`,
+    values: [JSON.stringify(rows)],
   });
+}
+
+export interface StatusReport {
+  messageId: string;
+  status: MessageStatus;
+  source: StatusSource;
+  providerId?: string | null;
+  providerStatus?: string | null;
+  errorCode?: string | null;
 }
 
 /**
- * Applies a status from any source. History keeps every report in arrival order; the message's
- * own status only moves forward (a late `sent` never overwrites `delivered`).
+ * Applies statuses from any source, many in one statement. History keeps every report in arrival
+ * order; a message's own status only moves forward (a late `sent` never overwrites `delivered`),
+ * and a provider id is taken only if no other message holds it.
  */
+export async function applyStatuses(db: Queryable, reports: readonly StatusReport[]): Promise<void> {
+  if (!reports.length) return;
+  const rows = reports.map((r, n) => ({ n, message_id: r.messageId, status: r.status, source: r.source, provider_id: r.providerId ?? null, provider_status: r.providerStatus ?? null, error_code: r.errorCode ?? null }));
+  await db.query({
+    name: 'apply-statuses',
+    text: `with x as (
+       select * from jsonb_to_recordset($1::jsonb) as x(n int, message_id text, status text, source text, provider_id text, provider_status text, error_code text)
+     ),
+     s as (
+       insert into message_statuses (message_id, status, provider_status, error_code, source)
+       select x.message_id, x.status, x.provider_status, x.error_code, x.source from x
+        where exists (select 1 from messages m where m.id = x.message_id) order by x.n
+     ),
+     best as (
+       select distinct on (message_id) message_id, status, provider_id, error_code from x
+        order by message_id, status_rank(status) desc, n desc
+     )
+     update messages m set status = case when status_rank(b.status) > status_rank(m.status) then b.status else m.status end,
+            provider_id = coalesce(m.provider_id, case when not exists (select 1 from messages o where o.provider_id = b.provider_id) then b.provider_id end),
+            last_error_code = coalesce(b.error_code, m.last_error_code),
+            updated_at = now()
+       from best b where m.id = b.message_id`,
+    values: [JSON.stringify(rows)],
+  });
+}
+
 export async function applyStatus(
   db: Queryable,
   messageId: string,
   status: MessageStatus,
   source: StatusSource,
   extra: { providerId?: string | null; providerStatus?: string | null; errorCode?: string | null } = {},
-): Promise<boolean> {
-  const { rowCount } = await db.query({
-    name: 'apply-status',
-    text: `with s as (
-       insert into message_statuses (message_id, status, provider_status, error_code, source)
-       select $1, $2, $4, $5, $3 where exists (select 1 from messages where id = $1)
-     )
-     update messages set status = case when status_rank($2) > status_rank(status) then $2 else status end,
-            provider_id = coalesce(provider_id, case when not exists (select 1 from messages o where o.provider_id = $6) then $6 end),
-            last_error_code = coalesce($5, last_error_code),
-            updated_at = now()
-      where id = $1`,
-    values: [messageId, status, source, extra.providerStatus ?? null, extra.errorCode ?? null, extra.providerId ?? null],
-  });
-  return (rowCount ?? 0) > 0;
+): Promise<void> {
+  await applyStatuses(db, [{ messageId, status, source, ...extra }]);
 }
 
 /**
