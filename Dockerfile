@@ -19,4 +19,5 @@ COPY test/fixtures/events ./test/fixtures/events
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "src/main.ts"]
+# Heap limits: see scripts/node-flags.ts.
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=8", "src/main.ts"]

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { SERVICE_NODE_FLAGS } from '../../scripts/node-flags.ts';
 
 // Runs the real service as separate processes (API, workers) plus the Twilio stand-in, each on
 // this run's own database schema and queue prefix, and samples their resident memory.
@@ -21,6 +22,7 @@ export interface StackOptions {
   /** Twilio stand-in posts status callbacks back to the API (two per message). */
   callbacks: boolean;
   workerEnv?: Record<string, string>;
+  apiEnv?: Record<string, string>;
 }
 
 export interface Stack {
@@ -92,7 +94,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const peaks: Record<string, number> = {};
   const children: ChildProcess[] = [];
   const launch = (name: string, script: string, extra: Record<string, string>): ChildProcess => {
-    const child = spawn(process.execPath, [script], { cwd: ROOT, env: { ...env, ...extra }, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [...(script === 'src/main.ts' ? SERVICE_NODE_FLAGS : []), script], { cwd: ROOT, env: { ...env, ...extra }, stdio: ['ignore', 'ignore', 'inherit'] });
     children.push(child);
     const sampler = setInterval(() => {
       peaks[name] = Math.max(peaks[name] ?? 0, rssMb(child.pid));
@@ -106,7 +108,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     TWILIO_STANDIN_CALLBACKS: opts.callbacks ? '1' : '0',
   });
   // The API migrates the schema at start; workers start after it is ready.
-  const api = launch('api', 'src/main.ts', { ROLE: 'api' });
+  const api = launch('api', 'src/main.ts', { ROLE: 'api', ...opts.apiEnv });
   await waitFor(`${apiUrl}/readyz`);
   await waitFor(`${standinUrl}/__standin/stats`);
   let workerCount = 0;
