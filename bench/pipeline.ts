@@ -13,7 +13,7 @@ const GOAL_SECONDS = 180 * (N / 250_000);
 const GOAL_RSS_MB = 400;
 
 // BENCH_PROFILE=dir writes V8 CPU profiles of the API and worker processes there.
-const profile = process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` } : {};
+const profile: Record<string, string> = process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` } : {};
 const stack = await startStack({ apiPort: 3900, standinPort: 4900, callbacks: CALLBACKS, apiEnv: profile, workerEnv: profile });
 const line = (s: string) => process.stdout.write(`${s}\n`);
 // BENCH_WORKERS (1): worker processes beside the API process.
