@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { execFileSync } from 'node:child_process';
 import { signWebhook } from '../src/http/webhook-signature.ts';
 import { eventBodies } from './lib/events.ts';
 import { startChild, type BenchChild, type ChildStats } from './lib/child.ts';
 import type { Result } from 'autocannon';
 import { load, non2xxCodes } from './lib/load.ts';
-import { cpuWindow, type CpuGroups } from './lib/cpu.ts';
+import { backendPids, cpuWindow, type CpuGroups } from './lib/cpu.ts';
 import { countRows, deleteRedisPrefixes, dropSchemas } from './lib/cleanup.ts';
 
 // Intake throughput of our service against a floor (bare Fastify + one insert + one BullMQ
@@ -36,6 +37,8 @@ interface Measured {
   measured: Result;
   /** CPU seconds by process group during the measured run. */
   cpu: CpuGroups;
+  /** Postgres backends that served the server during the measured run. */
+  backends: number;
   stats: ChildStats;
   rows: number;
 }
@@ -43,19 +46,37 @@ interface Measured {
 const children: BenchChild[] = [];
 
 async function measure(file: string, env: Record<string, string>, path: string, nextRequest: () => { body: string; headers: Record<string, string> }, table: string): Promise<Measured> {
-  const child = await startChild(here(file), { DATABASE_URL, REDIS_URL, ...env }, execArgv);
+  // A connection-string application_name overrides the pool's own, so the backends serving
+  // this server can be told apart from anyone else's.
+  const appName = `bench_${randomBytes(4).toString('hex')}`;
+  const url = new URL(DATABASE_URL);
+  url.searchParams.set('application_name', appName);
+  const child = await startChild(here(file), { DATABASE_URL: url.toString(), REDIS_URL, ...env }, execArgv);
   children.push(child);
   const opts = { url: `http://127.0.0.1:${child.port}`, path, connections: CONNECTIONS, nextRequest };
   // The warm-up (JIT, pools, caches) is a run of its own, so the measured run starts warm.
   const warmup = await load({ ...opts, seconds: WARMUP_SECONDS });
+  // A pool opens connections as load needs them: ours are those seen at the start or the end.
+  const backends = await backendPids(DATABASE_URL, appName);
   const cpu = cpuWindow(child.pid);
   const measured = await load({ ...opts, seconds: SECONDS });
-  const cpuSeconds = cpu();
+  for (const pid of await backendPids(DATABASE_URL, appName)) backends.add(pid);
+  const cpuSeconds = cpu(backends);
   // Requests cut off when autocannon stops may still be finishing on the server.
   await sleep(500);
   const stats = await child.stats();
   await child.stop();
-  return { warmup, measured, cpu: cpuSeconds, stats, rows: await countRows(DATABASE_URL, table) };
+  return { warmup, measured, cpu: cpuSeconds, backends: backends.size, stats, rows: await countRows(DATABASE_URL, table) };
+}
+
+/** Which code was measured: src/ changes often, and figures are only comparable for one version. */
+function codeVersion(): string {
+  try {
+    const git = (...args: string[]): string => execFileSync('git', args, { cwd: here('..'), encoding: 'utf8' }).trim();
+    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'src') ? ' + uncommitted src changes' : ''}`;
+  } catch {
+    return 'unknown version';
+  }
 }
 
 function report(floor: Measured, service: Measured): void {
@@ -65,7 +86,7 @@ function report(floor: Measured, service: Measured): void {
     const errors = r.errors + r.timeouts ? `  (socket errors ${r.errors}, timeouts ${r.timeouts})` : '';
     return `${name.padEnd(8)} ${r.requests.mean.toFixed(0).padStart(8)} ${r.latency.p50.toFixed(1).padStart(9)} ${r.latency.p99.toFixed(1).padStart(9)} ${String(r.non2xx).padStart(8)} ${mb(m.stats.rssBytes).padStart(8)}${errors}`;
   };
-  console.log(`\nintake benchmark: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured per target`);
+  console.log(`\nintake benchmark of ${codeVersion()}: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured per target`);
   console.log(`${'target'.padEnd(8)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'non-2xx'.padStart(8)} ${'RSS MB'.padStart(8)}`);
   console.log(line('floor', floor));
   console.log(line('service', service));
@@ -84,7 +105,7 @@ function report(floor: Measured, service: Measured): void {
   for (const [name, m] of [['floor', floor], ['service', service]] as const) {
     const perRequest = Object.entries(m.cpu).map(([group, s]) => `${group} ${((s * 1000) / Math.max(1, m.measured.requests.total)).toFixed(3)}`);
     const busy = Object.values(m.cpu).reduce((a, b) => a + b, 0);
-    console.log(`${name.padEnd(8)} ${perRequest.join(', ')}  (machine busy ${((busy / (CORES * SECONDS)) * 100).toFixed(0)}%)`);
+    console.log(`${name.padEnd(8)} ${perRequest.join(', ')}  (machine busy ${((busy / (CORES * SECONDS)) * 100).toFixed(0)}%, ${m.backends} backends)`);
   }
 
   for (const [name, m, table] of [['floor', floor, 'floor_events'], ['service', service, 'events']] as const) {

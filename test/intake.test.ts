@@ -89,6 +89,22 @@ describe('POST /v1/events: idempotency', () => {
   });
 });
 
+describe('POST /v1/events: snapshots', () => {
+  it('a newer snapshot removes contact points it no longer lists; an older one changes nothing', async () => {
+    const base = contractEvent('nl-plan-agreed');
+    const debtor = { ...base.debtor, id: 'deb-snap' };
+    const at = (h: number) => new Date(Date.UTC(2026, 10, 17, h)).toISOString();
+    await h.postEvent(JSON.stringify({ ...base, id: 'evt-snap-1', occurredAt: at(10), case: { ...base.case, id: 'NL-SNAP' }, debtor }));
+    await h.postEvent(JSON.stringify({ ...base, id: 'evt-snap-2', occurredAt: at(12), case: { ...base.case, id: 'NL-SNAP' }, debtor: { ...debtor, contactPoints: [debtor.contactPoints[0]] } }));
+    // Arrives late: it still lists the SMS number, but it is older than what we know.
+    await h.postEvent(JSON.stringify({ ...base, id: 'evt-snap-3', occurredAt: at(11), case: { ...base.case, id: 'NL-SNAP' }, debtor: { ...debtor, flags: { ...debtor.flags, dispute: true } } }));
+    const { rows } = await h.services.db.query(`select channel, removed_at is not null as removed from contact_points where debtor_id = 'deb-snap' order by channel`);
+    expect(rows).toEqual([{ channel: 'email', removed: false }, { channel: 'sms', removed: true }]);
+    const flags = await h.services.db.query(`select flags from debtors where id = 'deb-snap'`);
+    expect(flags.rows[0].flags.dispute).toBe(false);
+  });
+});
+
 describe('POST /v1/events: bad input changes nothing', () => {
   it('names the missing field in a problem+json', async () => {
     const before = await rowCounts();

@@ -54,11 +54,14 @@ cp as (
   returning id
 ),
 gone as (
+  -- Restricted by the batch's debtor ids ($2) so it walks the (debtor_id, …) index: joined to
+  -- jsonb input alone, the planner guessed 100 rows and scanned the whole table.
   update contact_points p set removed_at = now(), updated_at = now()
-  from fresh f
-  where p.debtor_id = f.debtor_id and f.newest and p.removed_at is null
-    and not exists (select 1 from jsonb_to_recordset(f.contact_points) as c(channel text, address text)
-                     where c.channel = p.channel and c.address = p.address)
+  where p.debtor_id = any($2::text[]) and p.removed_at is null
+    and exists (select 1 from fresh f
+                 where f.debtor_id = p.debtor_id and f.newest
+                   and not exists (select 1 from jsonb_to_recordset(f.contact_points) as c(channel text, address text)
+                                    where c.channel = p.channel and c.address = p.address))
   returning p.id
 ),
 c as (
@@ -136,7 +139,7 @@ function toInputRow({ event, webhookId }: IncomingEvent): Record<string, unknown
  */
 export async function insertEventsWithSnapshots(db: Queryable, incoming: readonly IncomingEvent[]): Promise<IntakeOutcome[]> {
   if (!incoming.length) return [];
-  const { rows } = await db.query<EventRow>({ name: 'insert-events-with-snapshots', text: INSERT_EVENTS_WITH_SNAPSHOTS, values: [JSON.stringify(incoming.map(toInputRow))] });
+  const { rows } = await db.query<EventRow>({ name: 'insert-events-with-snapshots', text: INSERT_EVENTS_WITH_SNAPSHOTS, values: [JSON.stringify(incoming.map(toInputRow)), incoming.map((i) => i.event.debtor.id)] });
   const stored = new Map(rows.map((r) => [r.id, r]));
   const outcomes: IntakeOutcome[] = [];
   for (const item of incoming) {
