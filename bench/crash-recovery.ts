@@ -29,7 +29,7 @@ async function unfinished(stack: Stack, run: string): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-async function report(stack: Stack, run: string, label: string, seconds: number, before: { accepted: number; unique: number }): Promise<boolean> {
+async function report(stack: Stack, run: string, seconds: number, before: { accepted: number; unique: number }): Promise<boolean> {
   const stats = await stack.standinStats();
   const { rows } = await stack.db.query<{ events: number; messages: number; via_unknown: number; adopted: number; resent_after_check: number; statuses: string }>(
     `select (select count(*) from events where id like $1)::int as events,
@@ -77,7 +77,7 @@ try {
   await load1;
   await untilAccepted(stack, before.unique + N, 600_000);
   while ((await unfinished(stack, run1)) > 0) await new Promise((r) => setTimeout(r, 250));
-  allOk = (await report(stack, run1, 'sigkill', (performance.now() - started) / 1000, before)) && allOk;
+  allOk = (await report(stack, run1, (performance.now() - started) / 1000, before)) && allOk;
 
   // Phase 2: FLUSHALL mid-run.
   line('');
@@ -94,7 +94,7 @@ try {
   await load2;
   await untilAccepted(stack, before.unique + N, 600_000);
   while ((await unfinished(stack, run2)) > 0) await new Promise((r) => setTimeout(r, 250));
-  allOk = (await report(stack, run2, 'flushall', (performance.now() - started) / 1000, before)) && allOk;
+  allOk = (await report(stack, run2, (performance.now() - started) / 1000, before)) && allOk;
 } finally {
   await stack.stop();
 }

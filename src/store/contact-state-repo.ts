@@ -46,15 +46,6 @@ export function toContactState(row: ContactStateRow): ContactState {
   };
 }
 
-/** What the policy looks at for a case: its hold, the debtor's flags and contact points, now. */
-export async function loadContactState(db: Queryable, caseId: string): Promise<ContactState | null> {
-  const { rows } = await db.query<ContactStateRow>({
-    name: 'load-contact-state',
-    text: `select ${CONTACT_STATE_COLUMNS} from cases c join debtors d on d.id = c.debtor_id where c.id = $1`,
-    values: [caseId],
-  });
-  return rows[0] ? toContactState(rows[0]) : null;
-}
 
 /** A permanent provider error told us something about the address: remember it. */
 export async function markContactPoint(db: Queryable, contactPointId: string, effect: 'invalid' | 'opted-out', code: string): Promise<void> {

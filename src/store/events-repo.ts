@@ -157,11 +157,6 @@ export async function insertEventsWithSnapshots(db: Queryable, incoming: readonl
   return outcomes;
 }
 
-export async function insertEventWithSnapshot(db: Queryable, event: CaseEvent, webhookId: string): Promise<IntakeOutcome> {
-  const [outcome] = await insertEventsWithSnapshots(db, [{ event, webhookId }]);
-  if (!outcome) throw new Error('no intake outcome');
-  return outcome;
-}
 
 export async function findEventByIds(db: Queryable, eventId: string, webhookId: string): Promise<StoredEvent | null> {
   const { rows } = await db.query<EventRow>(
@@ -191,9 +186,6 @@ export async function loadEventsForPlanning(db: Queryable, eventIds: readonly st
   return new Map(rows.map((row) => [row.id, { id: row.id, status: row.status, payload: row.payload, state: toContactState(row) }]));
 }
 
-export async function markEventPlanned(db: Queryable, eventId: string): Promise<void> {
-  await db.query(`update events set status = 'planned', planned_at = now() where id = $1 and status = 'received'`, [eventId]);
-}
 
 /** Events whose plan job may have been lost (crash between commit and enqueue, Redis wiped). */
 export async function findUnplannedEvents(db: Queryable, olderThan: Date, limit: number): Promise<string[]> {
