@@ -9,6 +9,7 @@ import eventsRoute from './http/events-route.ts';
 import twilioStatusRoute from './http/twilio-status-route.ts';
 import timelineRoute from './http/timeline-route.ts';
 import healthRoutes from './http/health-routes.ts';
+import schemaRoutes from './http/schema-routes.ts';
 
 /** The HTTP app, exactly as it runs; tests build it with their own services and use `inject`. */
 export async function buildApp(services: Services): Promise<FastifyInstance> {
@@ -34,5 +35,6 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(eventsRoute);
   await app.register(twilioStatusRoute);
   await app.register(timelineRoute);
+  await app.register(schemaRoutes);
   return app;
 }

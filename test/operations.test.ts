@@ -32,6 +32,15 @@ describe('operations endpoints', () => {
     const doc = res.json();
     expect(doc.paths['/v1/events'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('debtor');
   });
+
+  it('publishes the event contract as JSON Schema', async () => {
+    const res = await h.app.inject({ url: '/v1/schemas/case-event.json' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('application/schema+json');
+    const schema = res.json();
+    expect(schema.required).toEqual(expect.arrayContaining(['id', 'type', 'occurredAt', 'case', 'debtor', 'data']));
+    expect(schema.properties.type.enum).toContain('payment.missed');
+  });
 });
 
 describe('REST authentication', () => {

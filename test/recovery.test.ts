@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, eventually, flushRedisPrefix, type Harness } from './support/harness.ts';
 import { contractEvent } from './support/fixtures.ts';
 import { sweep } from '../src/jobs/sweeper.ts';
-import { dispatchMessage, statusCallbackUrl, type DispatchDeps } from '../src/jobs/dispatch-processor.ts';
+import { dispatchMessage, MAX_SEND_ATTEMPTS, statusCallbackUrl, type DispatchDeps } from '../src/jobs/dispatch-processor.ts';
 import { createAdapters } from '../src/runtime.ts';
 import type { CaseEvent } from '../src/domain/case-event.ts';
 
@@ -102,6 +102,16 @@ describe('a send whose outcome is unknown is reconciled, never blindly repeated'
     // Running the job again (a duplicate delivery) changes nothing.
     expect(await dispatchMessage(deps(), msg.id)).toEqual({ kind: 'finished' });
     expect(h.standin.stats().accepted).toBe(before + 1);
+  });
+
+  it('gives a message up as failed once its send attempts are exhausted', async () => {
+    const msg = await plannedMessage(104);
+    await h.services.db.query(`update messages set attempts = $2 where id = $1`, [msg.id, MAX_SEND_ATTEMPTS]);
+    const before = h.standin.stats().accepted;
+    expect(await dispatchMessage(deps(), msg.id)).toEqual({ kind: 'finished' });
+    expect(h.standin.stats().accepted).toBe(before);
+    const { rows } = await h.services.db.query(`select status, last_error_code from messages where id = $1`, [msg.id]);
+    expect(rows[0]).toEqual({ status: 'failed', last_error_code: 'attempts-exhausted' });
   });
 
   it('re-checks the policy right before sending: a hold that arrived after planning stops the message', async () => {

@@ -38,6 +38,12 @@ export class DispatchFailedPermanently extends Error {
   override readonly name = 'DispatchFailedPermanently';
 }
 
+/**
+ * Provider calls per message before it is given up as failed. BullMQ's own attempts end sooner;
+ * this bounds what the sweeper re-enqueues when a provider keeps failing for hours.
+ */
+export const MAX_SEND_ATTEMPTS = 20;
+
 /** Clock skew between us and the provider when asking what it accepted since a send began. */
 const RECONCILE_SLACK_MS = 60_000;
 
@@ -54,6 +60,7 @@ async function claimBatch(deps: DispatchDeps, messageIds: readonly string[]): Pr
   return withTransaction(deps.db, async (tx) => {
     const rows = await lockMessagesForDispatch(tx, messageIds);
     const records: DispatchDecisionRecord[] = [];
+    const exhausted: StatusReport[] = [];
     const claims = new Map<string, Claim>();
     for (const id of new Set(messageIds)) {
       const row = rows.get(id);
@@ -69,6 +76,11 @@ async function claimBatch(deps: DispatchDeps, messageIds: readonly string[]): Pr
         claims.set(id, { kind: 'finished' });
         continue;
       }
+      if (row.attempts >= MAX_SEND_ATTEMPTS) {
+        exhausted.push({ messageId: id, status: 'failed', source: 'dispatcher', errorCode: 'attempts-exhausted' });
+        claims.set(id, { kind: 'finished' });
+        continue;
+      }
       const { state } = row;
       const contactPoint = state.contactPoints.find((p) => p.id === row.contactPointId) ?? null;
       const decision = decide({ stage: 'dispatch', channel: row.channel, contactPoint, caseHold: state.caseHold, debtorFlags: state.debtorFlags, now });
@@ -78,6 +90,7 @@ async function claimBatch(deps: DispatchDeps, messageIds: readonly string[]): Pr
       claims.set(id, decision.outcome === 'allow' ? { kind: 'send', row: { ...row, status: 'sending' } } : { kind: decision.outcome === 'block' ? 'blocked' : 'deferred' });
     }
     await recordDispatchDecisions(tx, records);
+    await applyStatuses(tx, exhausted);
     return messageIds.map((id) => claims.get(id) ?? { kind: 'missing' });
   });
 }
