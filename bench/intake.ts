@@ -58,7 +58,7 @@ async function measure(file: string, env: Record<string, string>, path: string, 
   const warmup = await load({ ...opts, seconds: WARMUP_SECONDS });
   // A pool opens connections as load needs them: ours are those seen at the start or the end.
   const backends = await backendPids(DATABASE_URL, appName);
-  const cpu = cpuWindow(child.pid);
+  const cpu = cpuWindow(new Map([[child.pid, 'server']]));
   const measured = await load({ ...opts, seconds: SECONDS });
   for (const pid of await backendPids(DATABASE_URL, appName)) backends.add(pid);
   const cpuSeconds = cpu(backends);

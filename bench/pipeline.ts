@@ -1,5 +1,6 @@
 import { startStack } from './support/stack.ts';
 import { percentile, postEvents } from './support/load.ts';
+import { backendPids, cpuWindow } from './lib/cpu.ts';
 
 // npm run bench:pipeline — N signed events through intake, planning, rendering and SMS dispatch
 // to the local Twilio stand-in, with the API and the workers as separate processes.
@@ -14,13 +15,17 @@ const GOAL_RSS_MB = 400;
 
 // BENCH_PROFILE=dir writes V8 CPU profiles of the API and worker processes there.
 const profile: Record<string, string> = process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` } : {};
-const stack = await startStack({ apiPort: 3900, standinPort: 4900, callbacks: CALLBACKS, apiEnv: profile, workerEnv: profile });
+// BENCH_WORKER_ENV='K=V,K=V' passes settings to the worker (e.g. DISPATCH_CONCURRENCY=128).
+const workerEnv = Object.fromEntries((process.env.BENCH_WORKER_ENV ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
+const stack = await startStack({ apiPort: 3900, standinPort: 4900, callbacks: CALLBACKS, apiEnv: profile, workerEnv: { ...profile, ...workerEnv } });
 const line = (s: string) => process.stdout.write(`${s}\n`);
 // BENCH_WORKERS (1): worker processes beside the API process.
 for (let w = 1; w < Number(process.env.BENCH_WORKERS ?? 1); w++) await stack.startWorker();
 line(`pipeline benchmark: ${N} events, ${CONCURRENCY} connections, status callbacks ${CALLBACKS ? 'on' : 'off'}, run ${stack.id}`);
 
 try {
+  const pids = new Map([[stack.api.pid, 'api'], [stack.worker.pid, 'worker'], [stack.standinPid, 'twilio stand-in']]);
+  const cpu = cpuWindow(pids);
   const started = performance.now();
   let intakeDoneAt = 0;
   const load = postEvents(stack.apiUrl, stack.id, N, CONCURRENCY).then((r) => {
@@ -40,6 +45,7 @@ try {
     }
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpu(await backendPids(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', 'debtor-comms'));
   const intake = await load;
   stats = await stack.standinStats();
 
@@ -59,6 +65,15 @@ try {
   line(`event → provider        p50 ${Number(latency[0]?.p50 ?? 0).toFixed(0)} ms, p99 ${Number(latency[0]?.p99 ?? 0).toFixed(0)} ms`);
   line(`duplicates / losses     ${stats.duplicates} / ${N - stats.uniqueMessages}`);
   line(`message statuses        ${statusRows.map((r) => `${r.status} ${r.n}`).join(', ')}`);
+  const text = (await stack.metrics(0)) + (await stack.metrics(1));
+  const batches = [...text.matchAll(/^dco_batch_size_(sum|count)\{batch="([a-z-]+)"\} (\d+)/gm)].reduce<Record<string, { sum: number; count: number }>>((acc, [, kind, name, value]) => {
+    const entry = (acc[name!] ??= { sum: 0, count: 0 });
+    entry[kind as 'sum' | 'count'] += Number(value);
+    return acc;
+  }, {});
+  line(`mean batch size         ${Object.entries(batches).map(([k, v]) => `${k} ${(v.sum / Math.max(1, v.count)).toFixed(1)}`).join(', ')}`);
+  const busy = Object.values(cpuSeconds).reduce((a, b) => a + b, 0);
+  line(`CPU ms per message      ${Object.entries(cpuSeconds).map(([k, v]) => `${k} ${((v * 1000) / N).toFixed(3)}`).join(', ')} (machine busy ${((100 * busy) / (2 * seconds)).toFixed(0)}%)`);
   line(`peak RSS (MB)           ${Object.entries(peaks).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}; service total ${serviceRss.toFixed(0)}`);
   line('');
   line(`goal: ${N} messages in < ${GOAL_SECONDS.toFixed(0)} s → ${seconds.toFixed(1)} s, ratio ${(GOAL_SECONDS / seconds).toFixed(2)} (${seconds < GOAL_SECONDS ? 'met' : 'NOT met'})`);

@@ -11,8 +11,11 @@ import timelineRoute from './http/timeline-route.ts';
 import healthRoutes from './http/health-routes.ts';
 import schemaRoutes from './http/schema-routes.ts';
 
-/** The HTTP app, exactly as it runs; tests build it with their own services and use `inject`. */
-export async function buildApp(services: Services): Promise<FastifyInstance> {
+/**
+ * The HTTP app, exactly as it runs; tests build it with their own services and use `inject`.
+ * A worker process serves only the operations routes (health, readiness, its own metrics).
+ */
+export async function buildApp(services: Services, opts: { opsOnly?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps the instance type the default one.
     loggerInstance: services.log as FastifyBaseLogger,
@@ -22,6 +25,11 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     trustProxy: true,
   });
   registerProblemHandlers(app);
+  if (opts.opsOnly) {
+    await app.register(servicesPlugin, { services });
+    await app.register(healthRoutes);
+    return app;
+  }
   await app.register(swagger, {
     openapi: {
       info: { title: 'Debtor communication orchestrator', version: '0.1.0', description: 'Case events in (Standard Webhooks signed), messages out, every decision explained.' },

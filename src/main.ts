@@ -26,9 +26,10 @@ async function main(): Promise<void> {
   if (applied.length) log.info({ applied }, 'database migrated');
   if (config.bootstrapApiKey) await ensureApiKey(services.db, 'bootstrap (BOOTSTRAP_API_KEY)', config.bootstrapApiKey);
 
-  const app = config.role === 'worker' ? null : await buildApp(services);
+  // A worker serves /healthz, /readyz and /metrics only, so it can be probed and scraped too.
+  const app = await buildApp(services, { opsOnly: config.role === 'worker' });
   const workers = config.role === 'api' ? null : await startWorkerRole(services);
-  if (app) await app.listen({ port: config.port, host: config.host });
+  await app.listen({ port: config.port, host: config.host });
   log.info({ role: config.role, port: config.port }, 'debtor-comms started');
 
   let stopping = false;
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down: finishing in-flight requests and jobs');
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
-    await app?.close();
+    await app.close();
     await workers?.close();
     await services.close();
     process.exit(0);

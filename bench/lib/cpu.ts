@@ -45,18 +45,22 @@ export async function backendPids(databaseUrl: string, applicationName: string):
   }
 }
 
-/** Starts a window; the caller ends it with the backends that served the server during it. */
-export function cpuWindow(serverPid: number): (ourBackends: ReadonlySet<number>) => CpuGroups {
+/**
+ * Starts a window over the named processes (e.g. server, api, worker); the caller ends it with
+ * the backends that served them during it.
+ */
+export function cpuWindow(named: ReadonlyMap<number | undefined, string>): (ourBackends: ReadonlySet<number>) => CpuGroups {
   const before = processTicks();
   const group = (pid: number, comm: string, ourBackends: ReadonlySet<number>): string =>
-    pid === serverPid ? 'server'
-    : pid === process.pid ? 'load generator'
+    named.get(pid) ??
+    (pid === process.pid ? 'load generator'
     : ourBackends.has(pid) ? 'postgres'
     : comm === 'postgres-bg' ? 'postgres background'
     : comm.startsWith('redis') ? 'redis'
-    : 'other';
+    : 'other');
   return (ourBackends) => {
-    const groups: CpuGroups = { server: 0, 'load generator': 0, postgres: 0, 'postgres background': 0, redis: 0, other: 0 };
+    const groups: CpuGroups = Object.fromEntries([...new Set(named.values())].map((n) => [n, 0]));
+    Object.assign(groups, { 'load generator': 0, postgres: 0, 'postgres background': 0, redis: 0, other: 0 });
     for (const [pid, { comm, ticks }] of processTicks()) {
       const name = group(pid, comm, ourBackends);
       groups[name] = (groups[name] ?? 0) + (ticks - (before.get(pid)?.ticks ?? 0)) / TICKS_PER_SECOND;

@@ -34,8 +34,11 @@ export interface Stack {
   db: pg.Pool;
   api: ChildProcess;
   worker: ChildProcess;
+  standinPid: number | undefined;
   startWorker(): Promise<ChildProcess>;
   standinStats(): Promise<StandinStats>;
+  /** Prometheus text of the API (0) or the n-th worker. */
+  metrics(n: number): Promise<string>;
   peakRssMb(): Record<string, number>;
   stop(): Promise<void>;
 }
@@ -103,7 +106,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     return child;
   };
 
-  launch('twilio-standin', 'scripts/twilio-standin.ts', {
+  const standin = launch('twilio-standin', 'scripts/twilio-standin.ts', {
     TWILIO_STANDIN_PORT: String(opts.standinPort),
     TWILIO_STANDIN_CALLBACKS: opts.callbacks ? '1' : '0',
   });
@@ -112,7 +115,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   await waitFor(`${apiUrl}/readyz`);
   await waitFor(`${standinUrl}/__standin/stats`);
   let workerCount = 0;
-  const startWorker = async () => launch(`worker${workerCount++ ? `-${workerCount}` : ''}`, 'src/main.ts', { ROLE: 'worker', PORT: '0', ...opts.workerEnv });
+  // Workers serve /metrics on the ports after the API's.
+  const startWorker = async () => launch(`worker${workerCount++ ? `-${workerCount}` : ''}`, 'src/main.ts', { ROLE: 'worker', PORT: String(opts.apiPort + workerCount), ...opts.workerEnv });
   const worker = await startWorker();
   const db = new pg.Pool({ connectionString: DATABASE_URL, max: 2, options: `-c search_path=${schema}` });
 
@@ -125,11 +129,15 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     db,
     api,
     worker,
+    standinPid: standin.pid,
     startWorker,
     async standinStats() {
       return (await (await fetch(`${standinUrl}/__standin/stats`)).json()) as StandinStats;
     },
     peakRssMb: () => ({ ...peaks }),
+    async metrics(n) {
+      return (await fetch(`http://127.0.0.1:${opts.apiPort + n}/metrics`)).text();
+    },
     async stop() {
       for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
       await Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode ? null : new Promise((r) => c.once('exit', r)))));

@@ -31,7 +31,7 @@ declare module 'fastify' {
 export default async function eventsRoute(app: FastifyInstance): Promise<void> {
   const { db, queues, log, metrics, config } = app.services;
   const verify = createSignatureVerifier(config.eventWebhookSecrets);
-  const intake = createEventIntake({ db, queues, log });
+  const intake = createEventIntake({ db, queues, log, metrics });
 
   // The signature covers the exact bytes, so this route keeps the raw body and parses it itself.
   app.removeContentTypeParser(['application/json']);

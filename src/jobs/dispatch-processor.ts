@@ -106,11 +106,11 @@ function batched(deps: DispatchDeps): Batched {
   let found = batchers.get(deps);
   if (!found) {
     found = {
-      claim: createBatcher((ids) => claimBatch(deps, ids), { maxBatch: 64 }),
+      claim: createBatcher((ids) => claimBatch(deps, ids), { maxBatch: 64, onBatch: (n) => deps.metrics.batchSize.observe({ batch: 'dispatch-claim' }, n) }),
       report: createBatcher(async (reports) => {
         await applyStatuses(deps.db, reports);
         return reports.map(() => undefined);
-      }, { maxBatch: 128 }),
+      }, { maxBatch: 128, onBatch: (n) => deps.metrics.batchSize.observe({ batch: 'dispatch-status' }, n) }),
     };
     batchers.set(deps, found);
   }

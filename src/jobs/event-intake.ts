@@ -4,6 +4,7 @@ import { createBatcher, roundsWithoutSharedKeys, type Batcher } from '../store/b
 import { insertEventsWithSnapshots, type IncomingEvent, type IntakeOutcome } from '../store/events-repo.ts';
 import { planJobId, PLAN_QUEUE, type Queues } from './queues.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 
 export interface EventIntake {
   /** Stores the event with its snapshot (committed when this resolves), then enqueues its plan job. */
@@ -15,7 +16,7 @@ export interface EventIntake {
  * no debtor and no case, then one bulk enqueue. A round that fails is retried event by event, so
  * one event the database refuses cannot take its neighbours down with it.
  */
-export function createEventIntake(deps: { db: Db; queues: Queues; log: Logger; maxBatch?: number }): EventIntake {
+export function createEventIntake(deps: { db: Db; queues: Queues; log: Logger; metrics: Metrics; maxBatch?: number }): EventIntake {
   const store: Batcher<IncomingEvent, IntakeOutcome> = createBatcher(
     async (items) => {
       const outcomes = new Map<IncomingEvent, IntakeOutcome | Error>();
@@ -45,7 +46,7 @@ export function createEventIntake(deps: { db: Db; queues: Queues; log: Logger; m
       }
       return items.map((i) => outcomes.get(i) ?? new Error('missing outcome'));
     },
-    { maxBatch: deps.maxBatch ?? 64 },
+    { maxBatch: deps.maxBatch ?? 64, onBatch: (n) => deps.metrics.batchSize.observe({ batch: 'intake' }, n) },
   );
   return { accept: (event, webhookId) => store({ event, webhookId }) };
 }

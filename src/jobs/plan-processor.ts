@@ -146,7 +146,7 @@ const batchers = new WeakMap<PlanDeps, Batcher<string, PlanResult>>();
 export function planEvent(deps: PlanDeps, eventId: string): Promise<PlanResult> {
   let batch = batchers.get(deps);
   if (!batch) {
-    batch = createBatcher((ids) => planEvents(deps, ids), { maxBatch: 64 });
+    batch = createBatcher((ids) => planEvents(deps, ids), { maxBatch: 64, onBatch: (n) => deps.metrics.batchSize.observe({ batch: 'plan' }, n) });
     batchers.set(deps, batch);
   }
   return batch(eventId);

@@ -15,7 +15,7 @@ interface Pending<I, O> {
 
 export function createBatcher<I, O>(
   run: (inputs: readonly I[]) => Promise<ReadonlyArray<O | Error>>,
-  opts: { maxBatch: number },
+  opts: { maxBatch: number; onBatch?: (size: number) => void },
 ): Batcher<I, O> {
   let queue: Array<Pending<I, O>> = [];
   let scheduled = false;
@@ -24,6 +24,7 @@ export function createBatcher<I, O>(
     scheduled = false;
     while (queue.length) {
       const batch = queue.splice(0, opts.maxBatch);
+      opts.onBatch?.(batch.length);
       run(batch.map((p) => p.input)).then(
         (results) => batch.forEach((p, i) => {
           const result = results[i];
