@@ -8,7 +8,8 @@ import { createSmsRenderer, SMS_LANGUAGES, SMS_TEMPLATE_NAMES, type SmsRenderer,
 import { segmentSms } from '../../src/rendering/sms-segments.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const contractDir = path.resolve(repoRoot, '../shared/contract');
+// The contract examples, copied from shared/contract so that a clone of this repository is enough.
+const contractDir = path.resolve(repoRoot, 'test/fixtures/events');
 const localesDir = path.join(repoRoot, 'locales');
 
 async function loadEvent(file: string): Promise<CaseEvent> {
