@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -97,7 +97,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const peaks: Record<string, number> = {};
   const children: ChildProcess[] = [];
   const launch = (name: string, script: string, extra: Record<string, string>): ChildProcess => {
-    const child = spawn(process.execPath, [...(script === 'src/main.ts' ? SERVICE_NODE_FLAGS : []), script], { cwd: ROOT, env: { ...env, ...extra }, stdio: ['ignore', 'ignore', 'inherit'] });
+    // BENCH_LOG_DIR keeps each process's log (warnings and errors at LOG_LEVEL=warn) for a look afterwards.
+    const logTo = process.env.BENCH_LOG_DIR ? openSync(path.join(process.env.BENCH_LOG_DIR, `${name}.log`), 'a') : 'ignore';
+    const child = spawn(process.execPath, [...(script === 'src/main.ts' ? SERVICE_NODE_FLAGS : []), script], { cwd: ROOT, env: { ...env, ...extra }, stdio: ['ignore', logTo, 'inherit'] });
     children.push(child);
     const sampler = setInterval(() => {
       peaks[name] = Math.max(peaks[name] ?? 0, rssMb(child.pid));
