@@ -11,6 +11,9 @@ export function createDb(opts: { url: string; schema: string; poolSize: number; 
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.poolSize,
+    // Bursty load closed and reopened backends every few seconds with the 10 s default; a
+    // backend costs a fork and warm caches, so idle ones are kept for a minute.
+    idleTimeoutMillis: 60_000,
     application_name: opts.applicationName ?? 'debtor-comms',
     // Every connection works in the configured schema: tests get one schema each. Our hot
     // statements take JSON arrays whose size the planner cannot see; the generic plans it cached
