@@ -127,6 +127,14 @@ describe('POST /v1/events: bad input changes nothing', () => {
     expect(res.json().errors.map((e: { pointer: string }) => e.pointer)).toContain('/case/balance/total');
   });
 
+  it('refuses an instant PostgreSQL cannot store (year 0) with 400, not 500', async () => {
+    const before = await rowCounts();
+    const res = await h.postEvent(JSON.stringify({ ...contractEvent('fi-case-opened'), id: 'evt-year-zero', occurredAt: '0000-01-01T00:00:00Z' }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors.map((e: { pointer: string }) => e.pointer)).toContain('/occurredAt');
+    expect(await rowCounts()).toEqual(before);
+  });
+
   it('refuses an unknown event type', async () => {
     const res = await h.postEvent(JSON.stringify({ ...contractEvent('fi-case-opened'), id: 'evt-bad-3', type: 'case.exploded' }));
     expect(res.statusCode).toBe(400);
@@ -141,13 +149,23 @@ describe('POST /v1/events: bad input changes nothing', () => {
     expect(await rowCounts()).toEqual(before);
   });
 
-  it('refuses a NUL character, which PostgreSQL cannot store, with 400', async () => {
+  it.each([
+    ['a NUL character', 'Ai\u0000no'],
+    ['a lone high surrogate', 'A\ud800B'],
+    ['a lone low surrogate', 'x\udfffy'],
+  ])('refuses %s, which PostgreSQL cannot store, with 400 naming the field', async (_label, given) => {
     const before = await rowCounts();
     const event = contractEvent('fi-case-opened');
-    const res = await h.postEvent(JSON.stringify({ ...event, id: 'evt-nul', debtor: { ...event.debtor, name: { given: 'Ai\u0000no', family: 'M' } } }));
+    const res = await h.postEvent(JSON.stringify({ ...event, id: 'evt-unstorable', debtor: { ...event.debtor, name: { given, family: 'M' } } }));
     expect(res.statusCode).toBe(400);
-    expect(res.json().type).toContain('invalid-character');
+    expect(res.json()).toMatchObject({ type: expect.stringContaining('invalid-character'), errors: [{ pointer: '/debtor/name/given' }] });
     expect(await rowCounts()).toEqual(before);
+  });
+
+  it('accepts well-formed text beyond the BMP and right-to-left marks', async () => {
+    const event = contractEvent('fi-case-opened');
+    const res = await h.postEvent(JSON.stringify({ ...event, id: 'evt-emoji', debtor: { ...event.debtor, id: 'deb-emoji', name: { given: 'Aino \u{1F600}', family: '\u202eM' } } }));
+    expect(res.statusCode).toBe(202);
   });
 
   it('stores a burst of concurrent events for one debtor, each with its own outcome', async () => {

@@ -5,8 +5,9 @@ import { Type, type Static } from 'typebox';
 // without breaking; what we rely on is required and typed.
 
 const Decimal = Type.String({ pattern: '^-?\\d{1,13}(\\.\\d{1,4})?$', description: 'decimal amount as a string, in case.currency' });
-const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
-const IsoInstant = Type.String({ format: 'date-time' });
+const IsoDate = Type.String({ format: 'date', pattern: '^(19|20|21)\\d{2}-', description: 'YYYY-MM-DD' });
+// Years 1900–2199 only: PostgreSQL refuses year 0, and anything outside is a data error anyway.
+const IsoInstant = Type.String({ format: 'date-time', pattern: '^(19|20|21)\\d{2}-' });
 const Country = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' });
 const Id = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]*$' });
 

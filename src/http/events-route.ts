@@ -5,6 +5,7 @@ import { CaseEvent } from '../domain/case-event.ts';
 import { createEventIntake } from '../jobs/event-intake.ts';
 import { createSignatureVerifier } from './webhook-signature.ts';
 import { HttpProblem, problem, ProblemSchema } from './problem.ts';
+import { unstorableString } from './storable-json.ts';
 
 export const MAX_EVENT_BYTES = 256 * 1024;
 
@@ -56,16 +57,22 @@ export default async function eventsRoute(app: FastifyInstance): Promise<void> {
           throw new HttpProblem(SIGNATURE_PROBLEMS[check.reason]);
         }
         request.webhookId = check.webhookId;
-        // PostgreSQL cannot store U+0000 in text or jsonb; refuse it here rather than fail later.
-        if (raw.includes('\\u0000')) {
-          throw new HttpProblem(problem(400, 'invalid-character', 'The body contains a NUL character (\\u0000)', 'Remove U+0000 from all strings.'));
-        }
+        let parsed: unknown;
         try {
-          request.body = JSON.parse(raw);
+          parsed = JSON.parse(raw);
         } catch {
           metrics.eventsReceived.inc({ type: 'unknown', outcome: 'invalid-json' });
           throw new HttpProblem(problem(400, 'invalid-json', 'The body is not valid JSON'));
         }
+        const unstorable = unstorableString(raw, parsed);
+        if (unstorable) {
+          throw new HttpProblem(
+            problem(400, 'invalid-character', 'A string holds a NUL character or a lone UTF-16 surrogate', `${unstorable} cannot be stored; send valid Unicode text.`, {
+              errors: [{ pointer: unstorable, detail: 'contains U+0000 or a lone surrogate' }],
+            }),
+          );
+        }
+        request.body = parsed;
       },
     },
     async (request, reply) => {

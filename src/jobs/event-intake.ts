@@ -6,6 +6,8 @@ import { planJobId, PLAN_QUEUE, type Queues } from './queues.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error('insert failed'));
+
 export interface EventIntake {
   /** Stores the event with its snapshot (committed when this resolves), then enqueues its plan job. */
   accept(event: CaseEvent, webhookId: string): Promise<IntakeOutcome>;
@@ -25,9 +27,8 @@ export function createEventIntake(deps: { db: Db; queues: Queues; log: Logger; m
           const results = await insertEventsWithSnapshots(deps.db, round);
           round.forEach((item, k) => outcomes.set(item, results[k] ?? new Error('missing outcome')));
         } catch (err) {
-          if (round.length === 1) throw err;
           for (const item of round) {
-            const [one] = await insertEventsWithSnapshots(deps.db, [item]).catch((e: unknown) => [e instanceof Error ? e : new Error('insert failed')]);
+            const [one] = round.length === 1 ? [asError(err)] : await insertEventsWithSnapshots(deps.db, [item]).catch((e: unknown) => [asError(e)]);
             outcomes.set(item, one ?? new Error('missing outcome'));
           }
         }
