@@ -135,6 +135,14 @@ describe('POST /v1/events: bad input changes nothing', () => {
     expect(await rowCounts()).toEqual(before);
   });
 
+  it('refuses a webhook-id too long to index, naming the header', async () => {
+    const before = await rowCounts();
+    const res = await h.postEvent(JSON.stringify({ ...contractEvent('fi-case-opened'), id: 'evt-long-webhook-id' }), { webhookId: 'w'.repeat(5000) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].pointer).toContain('webhook-id');
+    expect(await rowCounts()).toEqual(before);
+  });
+
   it('refuses an unknown event type', async () => {
     const res = await h.postEvent(JSON.stringify({ ...contractEvent('fi-case-opened'), id: 'evt-bad-3', type: 'case.exploded' }));
     expect(res.statusCode).toBe(400);

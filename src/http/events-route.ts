@@ -45,7 +45,7 @@ export default async function eventsRoute(app: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Receive a case event (Standard Webhooks signed)',
         tags: ['events'],
-        headers: Type.Object({ 'webhook-id': Type.String(), 'webhook-timestamp': Type.String(), 'webhook-signature': Type.String() }),
+        headers: Type.Object({ 'webhook-id': Type.String({ minLength: 1, maxLength: 256 }), 'webhook-timestamp': Type.String(), 'webhook-signature': Type.String() }),
         body: CaseEvent,
         response: { 200: Accepted, 202: Accepted, 400: ProblemSchema, 401: ProblemSchema, 413: ProblemSchema },
       },
