@@ -2,7 +2,7 @@ import type { CaseEvent } from '../domain/case-event.ts';
 import type { Db } from '../store/db.ts';
 import { createBatcher, roundsWithoutSharedKeys, type Batcher } from '../store/batcher.ts';
 import { insertEventsWithSnapshots, type IncomingEvent, type IntakeOutcome } from '../store/events-repo.ts';
-import { planJobId, PLAN_QUEUE, type Queues } from './queues.ts';
+import { enqueuePlans, type Queues } from './queues.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 
@@ -39,7 +39,7 @@ export function createEventIntake(deps: { db: Db; queues: Queues; log: Logger; m
       });
       if (stored.length) {
         try {
-          await deps.queues.plan.addBulk(stored.map((i) => ({ name: PLAN_QUEUE, data: { eventId: i.event.id }, opts: { jobId: planJobId(i.event.id) } })));
+          await enqueuePlans(deps.queues, stored.map((i) => i.event.id));
         } catch (err) {
           // The rows are committed; the sweeper enqueues what this could not.
           deps.log.warn({ err, events: stored.length }, 'plan jobs not enqueued; the sweeper will pick the events up');

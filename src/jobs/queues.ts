@@ -51,8 +51,10 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
   };
 }
 
-export async function enqueuePlan(queues: Queues, eventId: string): Promise<void> {
-  await queues.plan.add('plan', { eventId }, { jobId: planJobId(eventId) });
+/** One round trip for many plan jobs (job id from the event id, so a repeat is a no-op). */
+export async function enqueuePlans(queues: Queues, eventIds: readonly string[]): Promise<void> {
+  if (!eventIds.length) return;
+  await queues.plan.addBulk(eventIds.map((eventId) => ({ name: PLAN_QUEUE, data: { eventId }, opts: { jobId: planJobId(eventId) } })));
 }
 
 /** One round trip for many dispatch jobs (job id = message id, so a repeat is a no-op). */
@@ -63,10 +65,4 @@ export async function enqueueDispatches(queues: Queues, messages: ReadonlyArray<
   await queues.dispatch.sms.addBulk(
     sms.map((m) => ({ name: 'send', data: { messageId: m.id }, opts: { jobId: m.id, delay: m.notBefore ? Math.max(0, m.notBefore.getTime() - now) : 0 } })),
   );
-}
-
-export async function enqueueDispatch(queues: Queues, channel: Channel, messageId: string, notBefore: Date | null, now = Date.now()): Promise<void> {
-  if (channel !== 'sms') throw new Error(`no dispatch queue for channel ${channel}`);
-  const delay = notBefore ? Math.max(0, notBefore.getTime() - now) : 0;
-  await queues.dispatch.sms.add('send', { messageId }, { jobId: messageId, delay });
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../store/db.ts';
 import { findUnplannedEvents } from '../store/events-repo.ts';
 import { findUnfinishedMessages } from '../store/messages-repo.ts';
-import { enqueueDispatch, enqueuePlan, type Queues } from './queues.ts';
+import { enqueueDispatches, enqueuePlans, type Queues } from './queues.ts';
 import type { Logger } from '../logger.ts';
 
 export interface SweepDeps {
@@ -20,24 +20,18 @@ export interface SweepResult {
 /**
  * Rebuilds the queues from the rows: every event not yet planned and every message not yet
  * finished, older than the grace period, gets its job again. Adding a job whose id exists is a
- * no-op in BullMQ, and the processors check the row first, so sweeping twice does no harm.
+ * no-op in BullMQ, and the processors check the row first, so sweeping twice does no harm. Each
+ * sweep takes at most `batchSize` of each; the next interval takes the rest.
  */
 export async function sweep(deps: SweepDeps, now = new Date()): Promise<SweepResult> {
   const olderThan = new Date(now.getTime() - deps.graceMs);
   const limit = deps.batchSize ?? 5000;
-  let events = 0;
-  let messages = 0;
-  for (let batch = await findUnplannedEvents(deps.db, olderThan, limit); batch.length; ) {
-    await Promise.all(batch.map((id) => enqueuePlan(deps.queues, id)));
-    events += batch.length;
-    if (batch.length < limit) break;
-    batch = [];
-  }
-  const unfinished = await findUnfinishedMessages(deps.db, olderThan, limit);
-  await Promise.all(unfinished.map((m) => enqueueDispatch(deps.queues, m.channel, m.id, m.notBefore, now.getTime())));
-  messages += unfinished.length;
-  if (events || messages) deps.log.info({ events, messages }, 'sweeper re-enqueued unfinished work');
-  return { events, messages };
+  const events = await findUnplannedEvents(deps.db, olderThan, limit);
+  await enqueuePlans(deps.queues, events);
+  const messages = await findUnfinishedMessages(deps.db, olderThan, limit);
+  await enqueueDispatches(deps.queues, messages, now.getTime());
+  if (events.length || messages.length) deps.log.info({ events: events.length, messages: messages.length }, 'sweeper re-enqueued unfinished work');
+  return { events: events.length, messages: messages.length };
 }
 
 /** Runs `sweep` every interval until stopped; one sweep at a time, errors logged and retried next tick. */
