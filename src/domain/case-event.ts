@@ -94,6 +94,8 @@ export const EventData = Type.Object({
     }),
   ),
   payment: Type.Optional(Type.Object({ amount: Decimal, receivedOn: Type.Optional(IsoDate) })),
+  /** settlement-offer: settle for this amount if paid by validUntil. */
+  offer: Type.Optional(Type.Object({ amount: Decimal, validUntil: IsoDate })),
   hold: Type.Optional(Type.Object({ reason: Type.Enum(HOLD_REASONS), note: Type.Optional(Type.String({ maxLength: 500 })) })),
 });
 

@@ -183,12 +183,19 @@ const cache = new Map<string, CompiledTemplate>();
  * Compiles (or returns the cached compilation of) a template. Throws TemplateError for a template that does not
  * parse or that breaks the rules above; errors surface here, at load, not at the first render.
  */
-export function compileTemplate(template: string, channel: Channel, locale: string, source: string): CompiledTemplate {
-  const key = `${channel}/${template}.${locale}`;
+export function compileTemplate(
+  template: string,
+  channel: Channel,
+  locale: string,
+  source: string,
+  // Plain-text parts (SMS, WhatsApp, an email's subject and text) are not HTML-escaped.
+  format: 'text' | 'html' = channel === 'sms' || channel === 'whatsapp' ? 'text' : 'html',
+): CompiledTemplate {
+  const key = `${channel}/${template}.${locale}.${format}`;
   const cached = cache.get(key);
   if (cached && cached.source === source) return cached;
 
-  const options = { strict: true, knownHelpersOnly: true, knownHelpers: KNOWN_HELPERS, noEscape: channel === 'sms' || channel === 'whatsapp' };
+  const options = { strict: true, knownHelpersOnly: true, knownHelpers: KNOWN_HELPERS, noEscape: format === 'text' };
   let delegate: Handlebars.TemplateDelegate;
   try {
     checkAst(env.parse(source), key);

@@ -5,20 +5,28 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import i18next, { type i18n as I18n, type Resource } from 'i18next';
 import type { CaseEvent } from '../domain/case-event.ts';
 import { TemplateError } from '../errors.ts';
 import { compileTemplate, type CompiledTemplate, type RenderSettings, type Translate } from './handlebars-env.ts';
 import { toSmsText } from './format.ts';
 import { segmentSms } from './sms-segments.ts';
+import { createI18n, loadLocales, translator } from './i18n.ts';
+import { buildRenderContext, SAMPLE_ENVIRONMENT, type RenderEnvironment } from './render-context.ts';
 
 export const SMS_TEMPLATE_NAMES = [
   'case-opened',
   'payment-due',
   'payment-missed',
   'plan-agreed',
+  'instalment-reminder',
+  'instalment-missed',
   'payment-received',
+  'settlement-offer',
   'case-closed',
+  'dispute-acknowledgement',
+  'debt-advice-referral',
+  'opt-out-confirmation',
+  'help-reply',
 ] as const;
 export type SmsTemplateName = (typeof SMS_TEMPLATE_NAMES)[number];
 
@@ -47,11 +55,6 @@ const EXTRA_LOCALES = ['en'] as const;
 /** Control characters other than \n, line/paragraph separators and bidi overrides/isolates. */
 const FORBIDDEN_CHARS = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/;
 
-/** i18next options a template must not set through {{t ... key=value}}. */
-const RESERVED_T_OPTIONS = new Set([
-  'lng', 'lngs', 'ns', 'defaultValue', 'fallbackLng', 'keySeparator', 'nsSeparator', 'returnObjects',
-  'returnDetails', 'joinArrays', 'postProcess', 'interpolation', 'skipInterpolation', 'replace', 'ordinal',
-]);
 
 const TEMPLATE_FILE = /^([a-z][a-z-]*)\.([a-z]{2})\.hbs$/;
 
@@ -74,49 +77,9 @@ function languageOf(locale: string): string | undefined {
   return locale.split(/[-_]/)[0]?.toLowerCase();
 }
 
-function isMissingFile(err: unknown): boolean {
-  return err instanceof Error && 'code' in err && err.code === 'ENOENT';
-}
 
-/** A plain, prototype-less copy holding only the given keys (absent optional values become null). */
-function pick(source: object | undefined, keys: readonly string[]): Record<string, unknown> | null {
-  if (source === undefined || source === null) return null;
-  const out: Record<string, unknown> = Object.create(null);
-  for (const key of keys) out[key] = (source as Record<string, unknown>)[key] ?? null;
-  return out;
-}
 
-function obj(entries: Record<string, unknown>): Record<string, unknown> {
-  return Object.assign(Object.create(null) as Record<string, unknown>, entries);
-}
 
-/** What templates see: the event's case, the debtor's name, the event data, and the amount/date that is due. */
-function buildContext(event: CaseEvent): Record<string, unknown> {
-  const c = event.case;
-  const { instalment, plan, payment } = event.data;
-  return obj({
-    case: obj({
-      id: c.id,
-      reference: c.reference,
-      creditor: obj({ id: c.creditor.id, name: c.creditor.name }),
-      country: c.country,
-      currency: c.currency,
-      balance: pick(c.balance, ['principal', 'interest', 'fees', 'total']),
-      dueDate: c.dueDate,
-      payment: pick(c.payment, ['iban', 'reference']),
-    }),
-    debtor: obj({ name: pick(event.debtor.name, ['given', 'family']), locale: event.debtor.locale }),
-    data: obj({
-      instalment: pick(instalment, ['number', 'amount', 'dueDate']),
-      plan: pick(plan, ['instalments', 'amount', 'firstDueDate', 'frequency']),
-      payment: pick(payment, ['amount', 'receivedOn']),
-    }),
-    // payment-due / payment-missed: the instalment when the event names one, else the whole balance.
-    due: instalment
-      ? obj({ amount: instalment.amount, date: instalment.dueDate, instalmentNumber: instalment.number })
-      : obj({ amount: c.balance.total, date: c.dueDate, instalmentNumber: null }),
-  });
-}
 
 async function loadTemplates(dir: string): Promise<Map<string, LoadedTemplate>> {
   let files: string[];
@@ -143,67 +106,18 @@ async function loadTemplates(dir: string): Promise<Map<string, LoadedTemplate>> 
   return templates;
 }
 
-async function loadLocales(dir: string, langs: readonly string[]): Promise<Resource> {
-  const resources: Resource = {};
-  for (const lang of langs) {
-    const file = path.join(dir, lang, 'sms.json');
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      if (isMissingFile(err) && !isSmsLanguage(lang)) continue;
-      throw new TemplateError(`locale file cannot be read: ${file}`, { cause: err });
-    }
-    try {
-      resources[lang] = { sms: JSON.parse(text) as Record<string, string> };
-    } catch (err) {
-      throw new TemplateError(`locale file is not valid JSON: ${file}`, { cause: err });
-    }
-  }
-  return resources;
-}
 
-async function createI18n(resources: Resource): Promise<I18n> {
-  const instance = i18next.createInstance();
-  await instance.init({
-    resources,
-    lng: 'en',
-    fallbackLng: false,
-    ns: ['sms'],
-    defaultNS: 'sms',
-    initAsync: false,
-    returnNull: false,
-    returnEmptyString: false,
-    interpolation: { escapeValue: false },
-    missingInterpolationHandler: (_text: string, value: unknown) => {
-      const name = Array.isArray(value) ? String(value[1] ?? value[0]) : 'value';
-      throw new TemplateError(`t: interpolation value "${name}" is missing`);
-    },
-  });
-  return instance;
-}
 
-function translator(i18n: I18n, lng: string): Translate {
-  return (key, values) => {
-    for (const name of Object.keys(values)) {
-      if (RESERVED_T_OPTIONS.has(name)) throw new TemplateError(`t: option "${name}" cannot be set from a template`);
-    }
-    const options = { ...values, lng, ns: 'sms' };
-    if (!i18n.exists(key, options)) throw new TemplateError(`t: no text "${key}" for language ${lng}`);
-    const text: unknown = (i18n.t as (k: string, o: object) => unknown)(key, options);
-    if (typeof text !== 'string') throw new TemplateError(`t: text "${key}" for language ${lng} is not a string`);
-    return text;
-  };
-}
 
-export async function createSmsRenderer(opts: { templatesDir?: string; localesDir?: string } = {}): Promise<SmsRenderer> {
+export async function createSmsRenderer(opts: { templatesDir?: string; localesDir?: string; environment?: RenderEnvironment } = {}): Promise<SmsRenderer> {
+  const environment = opts.environment ?? SAMPLE_ENVIRONMENT;
   const templatesDir = opts.templatesDir ?? path.join(repoRoot, 'templates', 'sms');
   const localesDir = opts.localesDir ?? path.join(repoRoot, 'locales');
 
   const templates = await loadTemplates(templatesDir);
   const languages = new Set(SMS_LANGUAGES.filter((lang) => SMS_TEMPLATE_NAMES.some((t) => templates.has(`${t}.${lang}`))));
   const i18n = await createI18n(await loadLocales(localesDir, [...languages, ...EXTRA_LOCALES]));
-  const translators = new Map<SmsLanguage, Translate>([...languages].map((lang) => [lang, translator(i18n, lang)]));
+  const translators = new Map<SmsLanguage, Translate>([...languages].map((lang) => [lang, translator(i18n, lang, 'sms')]));
 
   function resolveLanguage(event: CaseEvent): SmsLanguage {
     const fromLocale = languageOf(event.debtor.locale);
@@ -234,7 +148,7 @@ export async function createSmsRenderer(opts: { templatesDir?: string; localesDi
         currency: event.case.currency,
         translate,
       });
-      const raw = loaded.compiled.render(buildContext(event), settings);
+      const raw = loaded.compiled.render(buildRenderContext(event, environment), settings);
       if (FORBIDDEN_CHARS.test(raw)) {
         throw new TemplateError(`SMS ${template}.${lang} rendered a control character`);
       }

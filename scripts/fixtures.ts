@@ -1,0 +1,11 @@
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CaseEvent } from '../src/domain/case-event.ts';
+
+/** The four contract examples, shipped in test/fixtures/events as sample data for every country. */
+export async function contractFixtures(): Promise<Array<{ name: string; event: CaseEvent }>> {
+  const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test/fixtures/events');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+  return Promise.all(files.map(async (f) => ({ name: f.replace(/\.json$/, ''), event: JSON.parse(await readFile(path.join(dir, f), 'utf8')) as CaseEvent })));
+}

@@ -1,0 +1,130 @@
+// The catalogue's checks (npm run templates:check, and the tests): every declared file exists and
+// compiles; each renders with the sample data of every country; every SMS stays within its budget;
+// every electronic message carries the required keys; every country's legal blocks are present.
+
+import Handlebars from 'handlebars';
+import type { CaseEvent, Channel } from '../domain/case-event.ts';
+import { TemplateError } from '../errors.ts';
+import type { Catalogue, RenderedMessage } from './catalogue.ts';
+import { SAMPLE_ENVIRONMENT, type RenderEnvironment } from './render-context.ts';
+
+export interface CatalogueProblem {
+  where: string;
+  problem: string;
+}
+
+const SAMPLE_DATA: Record<string, CaseEvent['data']> = {
+  'plan-agreed': { plan: { instalments: 6, amount: '166.90', firstDueDate: '2026-12-01', frequency: 'monthly' } },
+  'instalment-reminder': { plan: { instalments: 6, amount: '166.90', firstDueDate: '2026-12-01', frequency: 'monthly' }, instalment: { number: 2, amount: '166.90', dueDate: '2027-01-01' } },
+  'instalment-missed': { plan: { instalments: 6, amount: '166.90', firstDueDate: '2026-12-01', frequency: 'monthly' }, instalment: { number: 2, amount: '166.90', dueDate: '2027-01-01' } },
+  'payment-received': { payment: { amount: '250.00', receivedOn: '2026-11-20' } },
+  'settlement-offer': { offer: { amount: '150.00', validUntil: '2026-12-31' } },
+};
+
+/**
+ * The event a template is checked with: a contract example, plus the data the template's event
+ * type always carries when the example lacks it (a plan, an instalment, a payment, an offer).
+ */
+export function sampleFor(template: string, event: CaseEvent, channel: Channel): { event: CaseEvent; environment: RenderEnvironment } {
+  const data = { ...SAMPLE_DATA[template], ...event.data };
+  return { event: { ...event, data }, environment: { ...SAMPLE_ENVIRONMENT, optedOutChannel: template === 'opt-out-confirmation' ? channel : null } };
+}
+
+const HELPERS = new Set(['money', 'date', 'iban', 't', 'if', 'unless', 'each', 'with']);
+
+interface AstNode {
+  type?: string;
+  original?: unknown;
+  path?: AstNode;
+  params?: AstNode[];
+  hash?: { pairs?: Array<{ value: AstNode }> };
+  program?: AstNode;
+  inverse?: AstNode;
+  body?: AstNode[];
+  data?: boolean;
+  depth?: number;
+}
+
+/** Every variable path a template reads, outside #each/#with bodies (whose paths are relative). */
+export function variablesOf(source: string): string[] {
+  const found = new Set<string>();
+  const visit = (node: AstNode | undefined, isHelperName = false): void => {
+    if (!node) return;
+    if (node.type === 'PathExpression') {
+      const path = String(node.original);
+      if (!isHelperName && !node.data && !node.depth && path !== 'this') found.add(path.replace(/^this\./, ''));
+      return;
+    }
+    if (node.type === 'MustacheStatement' || node.type === 'SubExpression' || node.type === 'BlockStatement') {
+      const name = node.path?.original;
+      const callsHelper = typeof name === 'string' && (HELPERS.has(name) || (node.params?.length ?? 0) > 0);
+      visit(node.path, callsHelper);
+      for (const p of node.params ?? []) visit(p);
+      for (const pair of node.hash?.pairs ?? []) visit(pair.value);
+      if (node.type === 'BlockStatement' && (name === 'each' || name === 'with')) return; // relative paths inside
+      visit(node.program);
+      visit(node.inverse);
+      return;
+    }
+    for (const child of node.body ?? []) visit(child);
+  };
+  visit(Handlebars.parse(source) as AstNode);
+  return [...found];
+}
+
+function allowed(path: string, patterns: readonly string[]): boolean {
+  return patterns.some((p) => (p.endsWith('.*') ? path === p.slice(0, -2) || path.startsWith(p.slice(0, -1)) : path === p));
+}
+
+const usesKey = (source: string, key: string): boolean => new RegExp(`\\{\\{~?\\s*t\\s+"${key.replaceAll('.', '\\.')}"`).test(source);
+
+export interface CheckResult {
+  problems: CatalogueProblem[];
+  rendered: Array<{ fixture: string; message: RenderedMessage }>;
+}
+
+export function checkCatalogue(catalogue: Catalogue, fixtures: ReadonlyArray<{ name: string; event: CaseEvent }>, onlyLanguage?: string): CheckResult {
+  const problems: CatalogueProblem[] = catalogue.problems
+    .filter((p) => !onlyLanguage || p.file.includes(`.${onlyLanguage}.`))
+    .map((p) => ({ where: p.file, problem: p.problem }));
+  const rendered: CheckResult['rendered'] = [];
+  const { manifest } = catalogue;
+
+  for (const [template, spec] of Object.entries(manifest.templates)) {
+    for (const channel of spec.channels) {
+      for (const lang of manifest.languages) {
+        if (onlyLanguage && lang !== onlyLanguage) continue;
+        const parts = catalogue.parts.get(`${channel}/${template}.${lang}`);
+        if (!parts) continue;
+        const where = `${channel}/${template}.${lang}`;
+        // Every body (an email's HTML and its text alike) carries the lines; a subject need not.
+        const bodies = [...parts.entries()].filter(([part]) => part !== 'subject').map(([, p]) => p);
+        const country = Object.entries({ PL: 'pl', FI: 'fi', IT: 'it', NL: 'nl' }).find(([, l]) => l === lang)?.[0] ?? '';
+        const required = (manifest.requiredKeys[channel] ?? []).map((k) => spec.replaces?.[k] ?? k);
+        const legal = [...(manifest.legal.all?.[template]?.[channel] ?? []), ...(manifest.legal[country]?.[template]?.[channel] ?? [])];
+        for (const key of [...required, ...legal]) {
+          for (const body of bodies) if (!usesKey(body.source, key)) problems.push({ where: body.file, problem: `does not use {{t "${key}"}}` });
+        }
+        for (const part of parts.values()) {
+          for (const variable of variablesOf(part.source)) {
+            if (!allowed(variable, manifest.variables)) problems.push({ where: part.file, problem: `reads "${variable}", which the catalogue does not declare` });
+          }
+        }
+        for (const fixture of fixtures) {
+          const sample = sampleFor(template, { ...fixture.event, debtor: { ...fixture.event.debtor, locale: lang } }, channel);
+          try {
+            const message = catalogue.render(template, channel, sample.event, sample.environment);
+            rendered.push({ fixture: fixture.name, message });
+            if (channel === 'sms') {
+              const budget = spec.segmentBudget[lang] ?? spec.segmentBudget.default ?? 1;
+              if ((message.segments ?? 0) > budget) problems.push({ where, problem: `${message.segments} segments with ${fixture.name} (budget ${budget})` });
+            }
+          } catch (err) {
+            problems.push({ where, problem: `with ${fixture.name}: ${err instanceof TemplateError ? err.message : String(err)}` });
+          }
+        }
+      }
+    }
+  }
+  return { problems, rendered };
+}

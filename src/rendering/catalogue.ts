@@ -1,0 +1,168 @@
+// The template catalogue on every channel: templates/catalogue.yaml says which templates exist, on
+// which channels, what they may read and what each country requires them to say; the files beside
+// it hold the text. Everything is read and compiled once; rendering is synchronous.
+
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { Type, type Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { CHANNELS, type CaseEvent, type Channel } from '../domain/case-event.ts';
+import { TemplateError } from '../errors.ts';
+import { compileTemplate, type CompiledTemplate, type RenderSettings } from './handlebars-env.ts';
+import { createI18n, loadLocales, translator } from './i18n.ts';
+import { buildRenderContext, SAMPLE_ENVIRONMENT, type RenderEnvironment } from './render-context.ts';
+import { toSmsText } from './format.ts';
+import { segmentSms } from './sms-segments.ts';
+
+const LANGUAGES = ['pl', 'fi', 'it', 'nl'] as const;
+export type Language = (typeof LANGUAGES)[number];
+const INTL_LOCALE: Record<Language, string> = { pl: 'pl-PL', fi: 'fi-FI', it: 'it-IT', nl: 'nl-NL' };
+const LANGUAGE_OF_COUNTRY: Readonly<Record<string, Language>> = { PL: 'pl', FI: 'fi', IT: 'it', NL: 'nl' };
+
+const KeysByChannel = Type.Record(Type.String(), Type.Array(Type.String()));
+const Manifest = Type.Object({
+  version: Type.Integer({ minimum: 1 }),
+  languages: Type.Array(Type.Enum(LANGUAGES)),
+  variables: Type.Array(Type.String()),
+  requiredKeys: KeysByChannel,
+  legal: Type.Record(Type.String(), Type.Record(Type.String(), KeysByChannel)),
+  templates: Type.Record(
+    Type.String({ pattern: '^[a-z][a-z-]*$' }),
+    Type.Object({
+      description: Type.String(),
+      channels: Type.Array(Type.Enum(CHANNELS)),
+      segmentBudget: Type.Record(Type.String(), Type.Integer({ minimum: 1, maximum: 10 })),
+      replaces: Type.Optional(Type.Record(Type.String(), Type.String())),
+    }),
+  ),
+});
+export type Manifest = Static<typeof Manifest>;
+const checkManifest = Compile(Manifest);
+
+/** The files a template has on a channel; email has three parts. */
+export const PARTS: Record<Channel, ReadonlyArray<{ part: string; suffix: string; format: 'text' | 'html' }>> = {
+  sms: [{ part: 'body', suffix: 'hbs', format: 'text' }],
+  whatsapp: [{ part: 'body', suffix: 'hbs', format: 'text' }],
+  email: [
+    { part: 'subject', suffix: 'subject.hbs', format: 'text' },
+    { part: 'html', suffix: 'html.hbs', format: 'html' },
+    { part: 'text', suffix: 'text.hbs', format: 'text' },
+  ],
+  letter: [{ part: 'html', suffix: 'html.hbs', format: 'html' }],
+};
+
+export const templateFile = (root: string, channel: Channel, template: string, lang: string, suffix: string): string =>
+  path.join(root, channel, `${template}.${lang}.${suffix}`);
+
+export interface LoadedPart {
+  file: string;
+  source: string;
+  compiled: CompiledTemplate;
+  format: 'text' | 'html';
+}
+
+export interface RenderedMessage {
+  template: string;
+  channel: Channel;
+  locale: Language;
+  /** Content hash of the parts' sources: what the message was rendered from. */
+  version: string;
+  parts: Record<string, string>;
+  /** SMS only. */
+  encoding?: 'GSM-7' | 'UCS-2';
+  segments?: number;
+}
+
+export interface Catalogue {
+  manifest: Manifest;
+  /** Parts that exist, by `${channel}/${template}.${lang}`; a missing file is simply absent. */
+  parts: ReadonlyMap<string, ReadonlyMap<string, LoadedPart>>;
+  /** Files the manifest declares that could not be loaded, with the reason. */
+  problems: ReadonlyArray<{ file: string; problem: string }>;
+  languageFor(event: CaseEvent): Language;
+  render(template: string, channel: Channel, event: CaseEvent, environment?: RenderEnvironment): RenderedMessage;
+}
+
+function languageOf(locale: string): string | undefined {
+  return locale.split(/[-_]/)[0]?.toLowerCase();
+}
+
+export async function loadCatalogue(opts: { templatesDir: string; localesDir: string }): Promise<Catalogue> {
+  const raw: unknown = parse(await readFile(path.join(opts.templatesDir, 'catalogue.yaml'), 'utf8'));
+  if (!checkManifest.Check(raw)) {
+    const first = [...checkManifest.Errors(raw)][0];
+    throw new TemplateError(`templates/catalogue.yaml is invalid at ${first?.instancePath ?? '/'}: ${first?.message ?? ''}`);
+  }
+  const manifest = raw;
+  const i18n = await createI18n(await loadLocales(opts.localesDir, manifest.languages));
+  const parts = new Map<string, Map<string, LoadedPart>>();
+  const problems: Array<{ file: string; problem: string }> = [];
+
+  for (const [template, spec] of Object.entries(manifest.templates)) {
+    for (const channel of spec.channels) {
+      for (const lang of manifest.languages) {
+        const loaded = new Map<string, LoadedPart>();
+        for (const { part, suffix, format } of PARTS[channel]) {
+          const file = templateFile(opts.templatesDir, channel, template, lang, suffix);
+          let source: string;
+          try {
+            source = await readFile(file, 'utf8');
+          } catch {
+            problems.push({ file, problem: 'missing' });
+            continue;
+          }
+          try {
+            loaded.set(part, { file, source, format, compiled: compileTemplate(`${template}.${part}`, channel, lang, source, format) });
+          } catch (err) {
+            problems.push({ file, problem: err instanceof Error ? err.message : 'does not compile' });
+          }
+        }
+        if (loaded.size) parts.set(`${channel}/${template}.${lang}`, loaded);
+      }
+    }
+  }
+
+  const languages = new Set(manifest.languages);
+  const languageFor = (event: CaseEvent): Language => {
+    const fromLocale = languageOf(event.debtor.locale) as Language;
+    if (languages.has(fromLocale)) return fromLocale;
+    const fromCountry = LANGUAGE_OF_COUNTRY[event.case.country];
+    if (fromCountry && languages.has(fromCountry)) return fromCountry;
+    throw new TemplateError(`no language for debtor locale ${event.debtor.locale} or case country ${event.case.country}`);
+  };
+
+  return {
+    manifest,
+    parts,
+    problems,
+    languageFor,
+    render(template, channel, event, environment = SAMPLE_ENVIRONMENT) {
+      const lang = languageFor(event);
+      const loaded = parts.get(`${channel}/${template}.${lang}`);
+      const expected = PARTS[channel];
+      if (!loaded || loaded.size !== expected.length) throw new TemplateError(`no complete ${channel} template "${template}" in language ${lang}`);
+      const settings: RenderSettings = Object.freeze({
+        lang,
+        intlLocale: INTL_LOCALE[lang],
+        channel,
+        currency: event.case.currency,
+        translate: translator(i18n, lang, channel === 'sms' ? 'sms' : 'catalogue'),
+      });
+      const context = buildRenderContext(event, environment);
+      const out: Record<string, string> = {};
+      const hash = createHash('sha256');
+      for (const { part } of expected) {
+        const p = loaded.get(part);
+        if (!p) throw new TemplateError(`${channel} template "${template}" has no ${part} in ${lang}`);
+        hash.update(p.source);
+        const text = p.compiled.render(context, settings).replace(/[ \t]+\n/g, '\n').trim();
+        out[part] = channel === 'sms' ? toSmsText(text) : text;
+      }
+      const rendered: RenderedMessage = { template, channel, locale: lang, version: hash.digest('hex').slice(0, 12), parts: out };
+      if (channel === 'sms') Object.assign(rendered, segmentSms(out.body ?? ''));
+      return rendered;
+    },
+  };
+}

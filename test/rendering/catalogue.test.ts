@@ -1,0 +1,67 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadCatalogue } from '../../src/rendering/catalogue.ts';
+import { checkCatalogue, variablesOf } from '../../src/rendering/catalogue-check.ts';
+import { contractFixtures } from '../../scripts/fixtures.ts';
+
+const MANIFEST = `version: 1
+languages: [fi]
+variables: [case.reference, case.creditor.*, due.*]
+requiredKeys: { sms: [optOut], email: [optOut] }
+legal:
+  FI:
+    probe: { email: [legal.fi.paymentDemand] }
+templates:
+  probe:
+    description: a template for the checks' own tests
+    channels: [sms, email]
+    segmentBudget: { default: 1 }
+`;
+const GOOD_SMS = '{{case.creditor.name}} {{case.reference}}: {{money due.amount}}. {{t "optOut"}}';
+const GOOD_EMAIL = {
+  subject: 'Asia {{case.reference}}',
+  html: '<p>{{money due.amount}}</p><p>{{t "legal.fi.paymentDemand"}}</p><p>{{t "optOut"}}</p>',
+  text: '{{money due.amount}} {{t "legal.fi.paymentDemand"}} {{t "optOut"}}',
+};
+
+async function catalogueWith(files: { sms?: string | null; email?: Partial<typeof GOOD_EMAIL> }) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'catalogue-'));
+  await writeFile(path.join(dir, 'catalogue.yaml'), MANIFEST);
+  for (const channel of ['sms', 'email']) await mkdir(path.join(dir, channel));
+  await mkdir(path.join(dir, 'locales', 'fi'), { recursive: true });
+  await writeFile(path.join(dir, 'locales', 'fi', 'catalogue.json'), JSON.stringify({ optOut: 'Vastaa STOP.', 'legal.fi.paymentDemand': 'Maksuvaatimus.' }));
+  const sms = files.sms === undefined ? GOOD_SMS : files.sms;
+  if (sms !== null) await writeFile(path.join(dir, 'sms', 'probe.fi.hbs'), sms);
+  const email = { ...GOOD_EMAIL, ...files.email };
+  for (const [part, source] of Object.entries(email)) await writeFile(path.join(dir, 'email', `probe.fi.${part}.hbs`), source);
+  const catalogue = await loadCatalogue({ templatesDir: dir, localesDir: path.join(dir, 'locales') });
+  return checkCatalogue(catalogue, await contractFixtures()).problems.map((p) => `${path.basename(p.where)}: ${p.problem}`);
+}
+
+describe('templates:check', () => {
+  it('passes a correct catalogue', async () => {
+    expect(await catalogueWith({})).toEqual([]);
+  });
+
+  it.each([
+    ['a declared file is missing', { sms: null }, /probe\.fi\.hbs: missing/],
+    ['a helper is unknown', { sms: '{{shout case.reference}} {{t "optOut"}}' }, /does not compile/],
+    ['a template uses what strict templates forbid', { sms: '{{lookup case "reference"}} {{t "optOut"}}' }, /probe\.fi\.hbs: .*(not allowed|does not compile)/],
+    ['a variable is not declared', { sms: '{{debtor.name.given}} {{t "optOut"}}' }, /reads "debtor\.name\.given", which the catalogue does not declare/],
+    ['an SMS exceeds its budget with some country’s data', { sms: `${'x'.repeat(150)} {{case.creditor.name}} {{t "optOut"}}` }, /2 segments with .* \(budget 1\)/],
+    ['a required line is missing', { sms: '{{case.reference}}' }, /probe\.fi\.hbs: does not use \{\{t "optOut"\}\}/],
+    ['a country’s legal block is missing', { email: { html: '<p>{{t "optOut"}}</p>' } }, /probe\.fi\.html\.hbs: does not use \{\{t "legal\.fi\.paymentDemand"\}\}/],
+    ['a text key does not exist', { sms: '{{t "nope"}} {{t "optOut"}}' }, /no text "nope"/],
+  ])('fails when %s', async (_label, files, expected) => {
+    const problems = await catalogueWith(files);
+    expect(problems.join('\n')).toMatch(expected);
+  });
+
+  it('reads variable paths through helpers and conditions, but not inside #each and #with', () => {
+    expect(variablesOf('{{#if data.offer}}{{money data.offer.amount}}{{/if}} {{t "x" n=case.reference}} {{#each debtor.address.lines}}{{this}}{{/each}}').sort()).toEqual(
+      ['case.reference', 'data.offer', 'data.offer.amount', 'debtor.address.lines'],
+    );
+  });
+});
