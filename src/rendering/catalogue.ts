@@ -125,6 +125,13 @@ export async function loadCatalogue(opts: { templatesDir: string; localesDir: st
   }
 
   const languages = new Set(manifest.languages);
+  const translators = new Map<string, ReturnType<typeof translator>>();
+  const translate = (lang: Language, ns: 'sms' | 'catalogue') => {
+    const key = `${lang}/${ns}`;
+    let t = translators.get(key);
+    if (!t) translators.set(key, (t = translator(i18n, lang, ns)));
+    return t;
+  };
   const languageFor = (event: CaseEvent): Language => {
     const fromLocale = languageOf(event.debtor.locale) as Language;
     if (languages.has(fromLocale)) return fromLocale;
@@ -148,7 +155,7 @@ export async function loadCatalogue(opts: { templatesDir: string; localesDir: st
         intlLocale: INTL_LOCALE[lang],
         channel,
         currency: event.case.currency,
-        translate: translator(i18n, lang, channel === 'sms' ? 'sms' : 'catalogue'),
+        translate: translate(lang, channel === 'sms' ? 'sms' : 'catalogue'),
       });
       const context = buildRenderContext(event, environment);
       const out: Record<string, string> = {};

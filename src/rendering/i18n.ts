@@ -65,15 +65,17 @@ export async function createI18n(resources: Resource): Promise<I18n> {
   return instance;
 }
 
+const MISSING = '\u0000missing\u0000';
+
 /** `{{t}}` for one language and namespace (SMS falls back to the shared catalogue strings). */
 export function translator(i18n: I18n, lng: string, ns: Namespace): Translate {
   return (key, values) => {
     for (const name of Object.keys(values)) {
       if (RESERVED_T_OPTIONS.has(name)) throw new TemplateError(`t: option "${name}" cannot be set from a template`);
     }
-    const options = { ...values, lng, ns };
-    if (!i18n.exists(key, options)) throw new TemplateError(`t: no text "${key}" for language ${lng}`);
-    const text: unknown = (i18n.t as (k: string, o: object) => unknown)(key, options);
+    // One lookup: a missing key comes back as the sentinel instead of being checked for first.
+    const text: unknown = (i18n.t as (k: string, o: object) => unknown)(key, { ...values, lng, ns, defaultValue: MISSING });
+    if (text === MISSING) throw new TemplateError(`t: no text "${key}" for language ${lng}`);
     if (typeof text !== 'string') throw new TemplateError(`t: text "${key}" for language ${lng} is not a string`);
     return text;
   };
