@@ -12,7 +12,7 @@ import { formatDate, formatIban, formatMoney } from '../src/rendering/format.ts'
 import { createI18n, loadLocales } from '../src/rendering/i18n.ts';
 import { contractFixtures } from '../scripts/fixtures.ts';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const catalogue = await loadCatalogue({ templatesDir: path.join(root, 'templates'), localesDir: path.join(root, 'locales') });
 const fixtures = await contractFixtures();
@@ -35,7 +35,7 @@ function measure(run: () => void): number {
 }
 
 const line = (s: string) => process.stdout.write(`${s}\n`);
-line(`render benchmark: ${SECONDS} s per figure, all templates of each channel in rotation over the four contract examples`);
+line(`render benchmark: best of 3 alternating ${SECONDS} s rounds per figure, all templates of each channel in rotation over the four contract examples`);
 line('channel     catalogue/s      bare/s   ratio   goal');
 for (const channel of CHANNELS as readonly Channel[]) {
   const jobs: Array<{ ours: () => void; floor: () => void }> = [];
@@ -62,10 +62,15 @@ for (const channel of CHANNELS as readonly Channel[]) {
     line(`${channel.padEnd(10)}  (no templates yet)`);
     continue;
   }
-  let i = 0;
-  const ours = measure(() => jobs[i++ % jobs.length]!.ours());
-  i = 0;
-  const floor = measure(() => jobs[i++ % jobs.length]!.floor());
+  // Alternating rounds, best of three each: a busy neighbour then costs both sides alike.
+  let ours = 0;
+  let floor = 0;
+  for (let round = 0; round < 3; round++) {
+    let i = 0;
+    ours = Math.max(ours, measure(() => jobs[i++ % jobs.length]!.ours()));
+    i = 0;
+    floor = Math.max(floor, measure(() => jobs[i++ % jobs.length]!.floor()));
+  }
   const goal = channel === 'sms' || channel === 'email' ? (ours / floor >= 0.5 ? '≥ 0.5 met' : '≥ 0.5 NOT met') : '';
   line(`${channel.padEnd(10)} ${ours.toFixed(0).padStart(12)} ${floor.toFixed(0).padStart(11)} ${(ours / floor).toFixed(2).padStart(7)}   ${goal}`);
 }

@@ -65,3 +65,14 @@ describe('templates:check', () => {
     );
   });
 });
+
+describe('the shipped catalogue', () => {
+  it('is complete in pl, fi, it and nl on every declared channel, and passes every check', async () => {
+    const root = path.resolve(import.meta.dirname, '../..');
+    const catalogue = await loadCatalogue({ templatesDir: path.join(root, 'templates'), localesDir: path.join(root, 'locales') });
+    const { problems, rendered } = checkCatalogue(catalogue, await contractFixtures());
+    expect(problems.map((p) => `${path.relative(root, p.where)}: ${p.problem}`)).toEqual([]);
+    const declared = Object.values(catalogue.manifest.templates).reduce((n, t) => n + t.channels.length, 0);
+    expect(rendered).toHaveLength(declared * 4 * 4); // every template × channel × language × country sample
+  });
+});
