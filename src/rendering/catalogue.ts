@@ -15,6 +15,7 @@ import { createI18n, loadLocales, translator } from './i18n.ts';
 import { buildRenderContext, SAMPLE_ENVIRONMENT, type RenderEnvironment } from './render-context.ts';
 import { toSmsText } from './format.ts';
 import { segmentSms } from './sms-segments.ts';
+import { previewTransliteration, type TransliterationPreview } from './transliteration.ts';
 
 const LANGUAGES = ['pl', 'fi', 'it', 'nl'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -26,6 +27,7 @@ const Manifest = Type.Object({
   version: Type.Integer({ minimum: 1 }),
   languages: Type.Array(Type.Enum(LANGUAGES)),
   variables: Type.Array(Type.String()),
+  transliteration: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Z]{2}$' }), Type.Boolean())),
   requiredKeys: KeysByChannel,
   legal: Type.Record(Type.String(), Type.Record(Type.String(), KeysByChannel)),
   templates: Type.Record(
@@ -73,6 +75,8 @@ export interface RenderedMessage {
   /** SMS only. */
   encoding?: 'GSM-7' | 'UCS-2';
   segments?: number;
+  /** SMS only: what transliteration changed and saved, when the case's country has it on. */
+  transliteration?: Omit<TransliterationPreview, 'text' | 'after'>;
 }
 
 export interface Catalogue {
@@ -168,7 +172,14 @@ export async function loadCatalogue(opts: { templatesDir: string; localesDir: st
         out[part] = channel === 'sms' ? toSmsText(text) : text;
       }
       const rendered: RenderedMessage = { template, channel, locale: lang, version: hash.digest('hex').slice(0, 12), parts: out };
-      if (channel === 'sms') Object.assign(rendered, segmentSms(out.body ?? ''));
+      if (channel === 'sms') {
+        if (manifest.transliteration?.[event.case.country]) {
+          const { text, after, ...preview } = previewTransliteration(out.body ?? '');
+          out.body = text;
+          rendered.transliteration = preview;
+        }
+        Object.assign(rendered, segmentSms(out.body ?? ''));
+      }
       return rendered;
     },
   };

@@ -59,6 +59,20 @@ describe('templates:check', () => {
     expect(problems.join('\n')).toMatch(expected);
   });
 
+  it('transliterates SMS for a country that turns it on, and reports what it saved', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'catalogue-'));
+    await writeFile(path.join(dir, 'catalogue.yaml'), MANIFEST.replace('languages: [fi]', 'languages: [pl]\ntransliteration: { PL: true }').replace('FI:', 'PL:'));
+    for (const channel of ['sms', 'email']) await mkdir(path.join(dir, channel));
+    await mkdir(path.join(dir, 'locales', 'pl'), { recursive: true });
+    await writeFile(path.join(dir, 'locales', 'pl', 'catalogue.json'), JSON.stringify({ optOut: 'Aby nie otrzymywać SMS, odpisz STOP.' }));
+    await writeFile(path.join(dir, 'sms', 'probe.pl.hbs'), 'Zaległość {{money due.amount}}, sprawa {{case.reference}}. {{t "optOut"}}');
+    const catalogue = await loadCatalogue({ templatesDir: dir, localesDir: path.join(dir, 'locales') });
+    const pl = (await contractFixtures()).find((f) => f.name === 'pl-payment-missed')!;
+    const sms = catalogue.render('probe', 'sms', pl.event);
+    expect(sms.parts.body).toBe('Zaleglosc 250,00 zl, sprawa KR/2026/000123. Aby nie otrzymywac SMS, odpisz STOP.');
+    expect(sms).toMatchObject({ encoding: 'GSM-7', segments: 1, transliteration: { before: { encoding: 'UCS-2', segments: 2 }, segmentsSaved: 1, changes: { ł: 2, ś: 1, ć: 2 } } });
+  });
+
   it('reads variable paths through helpers and conditions, but not inside #each and #with', () => {
     expect(variablesOf('{{#if data.offer}}{{money data.offer.amount}}{{/if}} {{t "x" n=case.reference}} {{#each debtor.address.lines}}{{this}}{{/each}}').sort()).toEqual(
       ['case.reference', 'data.offer', 'data.offer.amount', 'debtor.address.lines'],
