@@ -26,6 +26,10 @@ const config = loadConfig({
   TWILIO_ACCOUNT_SID: 'AC' + '0'.repeat(32),
   TWILIO_AUTH_TOKEN: 'bench-auth-token',
   TWILIO_MESSAGING_SERVICE_SID: 'MG' + '0'.repeat(32),
+  SENDER_NAME: 'Bench Collect',
+  SENDER_PHONE: '+31 20 000 0000',
+  SENDER_EMAIL: 'help@bench.example',
+  SENDER_WEB: 'https://bench.example',
 });
 
 const services = createServices(config);

@@ -10,7 +10,7 @@ import { sampleFor } from '../src/rendering/catalogue-check.ts';
 import { buildRenderContext } from '../src/rendering/render-context.ts';
 import { formatDate, formatIban, formatMoney } from '../src/rendering/format.ts';
 import { createI18n, loadLocales } from '../src/rendering/i18n.ts';
-import { contractFixtures } from '../scripts/fixtures.ts';
+import { contractFixtures } from '../src/rendering/sample-events.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

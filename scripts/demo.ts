@@ -50,7 +50,7 @@ function describe(e: Entry): string {
     case 'decision':
       return `${time}  decision  ${String(e.stage).padEnd(8)} ${String(e.outcome).toUpperCase()} ${e.channel ?? ''} — ${e.reason} [${e.rule}, ${e.policyVersion}]`;
     case 'message':
-      return `${time}  message   ${e.channel} to ${e.to} · template ${e.template}/${e.locale} v${e.templateVersion} · ${e.encoding}, ${e.segments} segment(s)`;
+      return `${time}  message   ${e.channel} to ${e.to} · template ${e.template}/${e.locale} ${e.templateVersion} · ${e.encoding}, ${e.segments} segment(s)`;
     case 'status':
       return `${time}  status    ${e.status}${e.providerStatus ? ` (provider: ${e.providerStatus})` : ''} · from ${e.source}`;
   }

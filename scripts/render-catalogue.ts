@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCatalogue } from '../src/rendering/catalogue.ts';
 import { checkCatalogue } from '../src/rendering/catalogue-check.ts';
-import { contractFixtures } from './fixtures.ts';
+import { contractFixtures } from '../src/rendering/sample-events.ts';
 
 const [lang, only] = process.argv.slice(2);
 if (!lang) throw new Error('usage: render-catalogue.ts <pl|fi|it|nl> [template]');

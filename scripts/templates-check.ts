@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCatalogue } from '../src/rendering/catalogue.ts';
 import { checkCatalogue } from '../src/rendering/catalogue-check.ts';
-import { contractFixtures } from './fixtures.ts';
+import { contractFixtures } from '../src/rendering/sample-events.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const catalogue = await loadCatalogue({ templatesDir: path.join(root, 'templates'), localesDir: path.join(root, 'locales') });

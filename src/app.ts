@@ -10,12 +10,15 @@ import twilioStatusRoute from './http/twilio-status-route.ts';
 import timelineRoute from './http/timeline-route.ts';
 import healthRoutes from './http/health-routes.ts';
 import schemaRoutes from './http/schema-routes.ts';
+import templateRoutes from './http/template-routes.ts';
+import type { TemplateStore } from './rendering/template-store.ts';
+import { contractFixtures } from './rendering/sample-events.ts';
 
 /**
  * The HTTP app, exactly as it runs; tests build it with their own services and use `inject`.
  * A worker process serves only the operations routes (health, readiness, its own metrics).
  */
-export async function buildApp(services: Services, opts: { opsOnly?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApp(services: Services, opts: { opsOnly?: boolean; templates?: TemplateStore } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps the instance type the default one.
     loggerInstance: services.log as FastifyBaseLogger,
@@ -44,5 +47,6 @@ export async function buildApp(services: Services, opts: { opsOnly?: boolean } =
   await app.register(twilioStatusRoute);
   await app.register(timelineRoute);
   await app.register(schemaRoutes);
+  if (opts.templates) await app.register(templateRoutes, { templates: opts.templates, fixtures: await contractFixtures() });
   return app;
 }

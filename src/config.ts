@@ -16,6 +16,11 @@ const LOCAL_DEFAULTS = {
   TWILIO_API_URL: 'http://127.0.0.1:4010',
   // Lets `npm run demo` read timelines; documented, and never a default in production.
   BOOTSTRAP_API_KEY: 'dco_local_demo_key_not_for_production',
+  // The collection agency messages come from and debtors can reach (demo values).
+  SENDER_NAME: 'Demo Collect',
+  SENDER_PHONE: '+31 20 123 4567',
+  SENDER_EMAIL: 'help@demo-collect.example',
+  SENDER_WEB: 'https://demo-collect.example',
 } as const;
 
 const Roles = Type.Union([Type.Literal('api'), Type.Literal('worker'), Type.Literal('all')]);
@@ -52,6 +57,14 @@ const ConfigSchema = Type.Object({
     /** Rows younger than this are left to the normal path; older unfinished ones are re-enqueued. */
     sweepGraceMs: Type.Integer({ minimum: 0 }),
   }),
+  sender: Type.Object({
+    name: Type.String({ minLength: 1 }),
+    phone: Type.String({ minLength: 3 }),
+    email: Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' }),
+    web: Type.String({ pattern: '^https?://' }),
+    hours: Type.String(),
+    address: Type.Object({ lines: Type.Array(Type.String()), postalCode: Type.String(), city: Type.String(), country: Type.String() }),
+  }),
   logLevel: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
 
@@ -80,6 +93,8 @@ const ENV_NAMES: Record<string, string> = {
   '/twilio/apiUrl': 'TWILIO_API_URL',
   '/twilio/maxPerSecond': 'TWILIO_MAX_PER_SECOND',
   '/logLevel': 'LOG_LEVEL',
+  '/sender/email': 'SENDER_EMAIL',
+  '/sender/web': 'SENDER_WEB (https://…)',
 };
 
 function int(env: Env, key: string, fallback: number): number {
@@ -101,12 +116,21 @@ function parseSenders(raw: string | undefined): Record<string, string> {
   return senders;
 }
 
+function parseAddress(raw: string): { lines: string[]; postalCode: string; city: string; country: string } {
+  const parts = raw.split('|').map((p) => p.trim());
+  if (parts.length < 4) return { lines: parts.filter(Boolean), postalCode: '', city: '', country: '' };
+  const [country = '', city = '', postalCode = ''] = parts.slice(-3).reverse();
+  return { lines: parts.slice(0, -3), postalCode, city, country };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
   const local = nodeEnv !== 'production';
   const pick = (key: keyof typeof LOCAL_DEFAULTS): string | undefined => env[key] || (local ? LOCAL_DEFAULTS[key] : undefined);
   const port = int(env, 'PORT', 3000);
-  const missing: string[] = (['DATABASE_URL', 'REDIS_URL', 'EVENT_WEBHOOK_SECRETS', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] as const).filter((k) => !pick(k));
+  const missing: string[] = (
+    ['DATABASE_URL', 'REDIS_URL', 'EVENT_WEBHOOK_SECRETS', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'SENDER_NAME', 'SENDER_PHONE', 'SENDER_EMAIL', 'SENDER_WEB'] as const
+  ).filter((k) => !pick(k));
   if (!env.PUBLIC_URL && !local) missing.push('PUBLIC_URL');
   if (missing.length) throw new ConfigError(`missing required environment: ${missing.join(', ')}`);
 
@@ -143,6 +167,15 @@ export function loadConfig(env: Env = process.env): Config {
       lockDurationMs: int(env, 'JOB_LOCK_MS', 30000),
       sweepIntervalMs: int(env, 'SWEEP_INTERVAL_MS', 15000),
       sweepGraceMs: int(env, 'SWEEP_GRACE_MS', 30000),
+    },
+    sender: {
+      name: pick('SENDER_NAME'),
+      phone: pick('SENDER_PHONE'),
+      email: pick('SENDER_EMAIL'),
+      web: (pick('SENDER_WEB') ?? '').replace(/\/+$/, ''),
+      hours: env.SENDER_HOURS || (local ? '9.00-17.00' : ''),
+      // SENDER_ADDRESS: lines|postal code|city|country, e.g. "Postbus 123|1000 AA|Amsterdam|NL"
+      address: parseAddress(env.SENDER_ADDRESS || (local ? 'Postbus 123|1000 AA|Amsterdam|NL' : '')),
     },
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
   };

@@ -5,7 +5,7 @@ import { createServices } from './services.ts';
 import { migrate } from './store/migrate.ts';
 import { ensureApiKey } from './store/api-keys-repo.ts';
 import { buildApp } from './app.ts';
-import { startWorkerRole } from './runtime.ts';
+import { openTemplateStore, startWorkerRole } from './runtime.ts';
 
 // Process entry: ROLE=api | worker | all (default all).
 
@@ -27,8 +27,9 @@ async function main(): Promise<void> {
   if (config.bootstrapApiKey) await ensureApiKey(services.db, 'bootstrap (BOOTSTRAP_API_KEY)', config.bootstrapApiKey);
 
   // A worker serves /healthz, /readyz and /metrics only, so it can be probed and scraped too.
-  const app = await buildApp(services, { opsOnly: config.role === 'worker' });
-  const workers = config.role === 'api' ? null : await startWorkerRole(services);
+  const templates = await openTemplateStore(services);
+  const app = await buildApp(services, { opsOnly: config.role === 'worker', templates });
+  const workers = config.role === 'api' ? null : await startWorkerRole(services, undefined, templates);
   await app.listen({ port: config.port, host: config.host });
   log.info({ role: config.role, port: config.port }, 'debtor-comms started');
 

@@ -5,7 +5,10 @@ import type { ChannelAdapter } from './channels/channel-adapter.ts';
 import { createTwilioClient } from './channels/twilio-client.ts';
 import { createTwilioSmsAdapter } from './channels/twilio-sms.ts';
 import { loadPlaybooks } from './domain/playbook.ts';
-import { createSmsRenderer } from './rendering/sms-renderer.ts';
+import { loadCatalogue } from './rendering/catalogue.ts';
+import { catalogueSmsRenderer, createTemplateStore, type TemplateStore } from './rendering/template-store.ts';
+import type { RenderEnvironment } from './rendering/render-context.ts';
+import type { Config } from './config.ts';
 import { redisOptions, type Services } from './services.ts';
 import { startWorkers, type RunningWorkers } from './jobs/workers.ts';
 
@@ -20,14 +23,38 @@ export function createAdapters(services: Services): Map<Channel, ChannelAdapter>
   ]);
 }
 
+/** The sender and links every message renders with, from configuration. */
+export function renderEnvironment(config: Config): RenderEnvironment {
+  return {
+    sender: config.sender,
+    links: (event) => ({
+      pay: `${config.sender.web}/pay/${encodeURIComponent(event.case.id)}`,
+      help: config.sender.web,
+      optOut: `${config.publicUrl}/v1/unsubscribe/${encodeURIComponent(event.case.id)}`,
+    }),
+    today: () => new Date().toISOString().slice(0, 10),
+  };
+}
+
+/** The catalogue from templates/ and locales/, serving the active versions stored in PostgreSQL. */
+export async function openTemplateStore(services: Services): Promise<TemplateStore> {
+  const catalogue = await loadCatalogue({ templatesDir: path.join(ROOT_DIR, 'templates'), localesDir: path.join(ROOT_DIR, 'locales') });
+  return createTemplateStore(services.db, catalogue, services.log);
+}
+
 /** Everything the worker role runs: plan and dispatch workers and the sweeper. */
-export async function startWorkerRole(services: Services, adapters: Map<Channel, ChannelAdapter> = createAdapters(services)): Promise<RunningWorkers> {
+export async function startWorkerRole(
+  services: Services,
+  adapters: Map<Channel, ChannelAdapter> = createAdapters(services),
+  templates?: TemplateStore,
+): Promise<RunningWorkers> {
   const { config, db, queues, log, metrics } = services;
-  const [playbooks, renderer] = await Promise.all([
-    loadPlaybooks(path.join(ROOT_DIR, 'playbooks')),
-    createSmsRenderer({ templatesDir: path.join(ROOT_DIR, 'templates', 'sms'), localesDir: path.join(ROOT_DIR, 'locales') }),
-  ]);
-  return startWorkers({
+  const store = templates ?? (await openTemplateStore(services));
+  // An activation made through the API reaches this worker within this interval.
+  const watcher = store.watch(config.env === 'test' ? 200 : 5000);
+  const playbooks = await loadPlaybooks(path.join(ROOT_DIR, 'playbooks'));
+  const renderer = catalogueSmsRenderer(store.catalogue, renderEnvironment(config));
+  const workers = startWorkers({
     config,
     connection: redisOptions(config.redisUrl, true),
     log,
@@ -35,4 +62,10 @@ export async function startWorkerRole(services: Services, adapters: Map<Channel,
     dispatch: { db, adapters, publicUrl: config.publicUrl, log, metrics },
     sweep: { db, queues, log, graceMs: config.workers.sweepGraceMs },
   });
+  return {
+    async close() {
+      watcher.stop();
+      await workers.close();
+    },
+  };
 }

@@ -11,6 +11,11 @@ const production = {
   TWILIO_ACCOUNT_SID: 'AC' + '1'.repeat(32),
   TWILIO_AUTH_TOKEN: 'a-real-auth-token',
   TWILIO_SENDERS: 'PL:+48500100200, FI:Perinta',
+  SENDER_NAME: 'Perintä Oy',
+  SENDER_PHONE: '+358 9 123 456',
+  SENDER_EMAIL: 'asiakaspalvelu@perinta.example',
+  SENDER_WEB: 'https://perinta.example',
+  SENDER_ADDRESS: 'PL 12|00100|Helsinki|FI',
 };
 
 describe('configuration', () => {
@@ -23,13 +28,14 @@ describe('configuration', () => {
       publicUrl: 'https://comms.example.com',
       eventWebhookSecrets: ['whsec_b2xkLXNlY3JldC1vbmUtMTIzNDU2', 'whsec_bmV3LXNlY3JldC10d28tNjU0MzIx'],
       twilio: { apiUrl: 'https://api.twilio.com', sendersByCountry: { PL: '+48500100200', FI: 'Perinta' } },
+      sender: { name: 'Perintä Oy', address: { lines: ['PL 12'], postalCode: '00100', city: 'Helsinki', country: 'FI' } },
     });
     expect(config.bootstrapApiKey).toBeUndefined();
   });
 
   it('has no local defaults in production: it names every missing variable', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      new ConfigError('missing required environment: DATABASE_URL, REDIS_URL, EVENT_WEBHOOK_SECRETS, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, PUBLIC_URL'),
+      new ConfigError('missing required environment: DATABASE_URL, REDIS_URL, EVENT_WEBHOOK_SECRETS, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, SENDER_NAME, SENDER_PHONE, SENDER_EMAIL, SENDER_WEB, PUBLIC_URL'),
     );
   });
 

@@ -91,6 +91,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     TWILIO_ACCOUNT_SID: ACCOUNT_SID,
     TWILIO_AUTH_TOKEN: AUTH_TOKEN,
     TWILIO_MESSAGING_SERVICE_SID: 'MG' + 'be'.repeat(16),
+    SENDER_NAME: 'Bench Collect',
+    SENDER_PHONE: '+31 20 000 0000',
+    SENDER_EMAIL: 'help@bench.example',
+    SENDER_WEB: 'https://bench.example',
     TWILIO_API_URL: standinUrl,
     TWILIO_MAX_PER_SECOND: '100000',
   };

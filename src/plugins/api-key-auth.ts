@@ -9,6 +9,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     apiKeyId?: string;
+    /** Who is acting: the API key's name (staff accounts arrive with the console). */
+    actor?: string;
   }
 }
 
@@ -30,6 +32,7 @@ export default fp(
       const found = await findActiveApiKey(app.services.db, key);
       if (!found) throw new HttpProblem(problem(401, 'api-key-invalid', 'The API key is unknown or revoked'));
       request.apiKeyId = found.id;
+      request.actor = found.name;
     });
   },
   { name: 'api-key-auth', dependencies: ['services'] },

@@ -5,7 +5,7 @@
 import Handlebars from 'handlebars';
 import type { CaseEvent, Channel } from '../domain/case-event.ts';
 import { TemplateError } from '../errors.ts';
-import type { Catalogue, RenderedMessage } from './catalogue.ts';
+import type { Catalogue, LoadedPart, RenderedMessage } from './catalogue.ts';
 import { SAMPLE_ENVIRONMENT, type RenderEnvironment } from './render-context.ts';
 
 export interface CatalogueProblem {
@@ -83,48 +83,74 @@ export interface CheckResult {
   rendered: Array<{ fixture: string; message: RenderedMessage }>;
 }
 
-export function checkCatalogue(catalogue: Catalogue, fixtures: ReadonlyArray<{ name: string; event: CaseEvent }>, onlyLanguage?: string): CheckResult {
-  const problems: CatalogueProblem[] = catalogue.problems
-    .filter((p) => !onlyLanguage || p.file.includes(`.${onlyLanguage}.`))
-    .map((p) => ({ where: p.file, problem: p.problem }));
-  const rendered: CheckResult['rendered'] = [];
+/** The checks of one template on one channel in one language, given its compiled parts. */
+function checkEntry(
+  catalogue: Catalogue,
+  key: { template: string; channel: Channel; lang: string },
+  parts: ReadonlyMap<string, LoadedPart>,
+  version: string,
+  fixtures: ReadonlyArray<{ name: string; event: CaseEvent }>,
+  result: CheckResult,
+): void {
+  const { template, channel, lang } = key;
   const { manifest } = catalogue;
+  const spec = manifest.templates[template];
+  if (!spec) return;
+  const where = `${channel}/${template}.${lang}`;
+  // Every body (an email's HTML and its text alike) carries the lines; a subject need not.
+  const bodies = [...parts.entries()].filter(([part]) => part !== 'subject').map(([, p]) => p);
+  const country = Object.entries({ PL: 'pl', FI: 'fi', IT: 'it', NL: 'nl' }).find(([, l]) => l === lang)?.[0] ?? '';
+  const required = (manifest.requiredKeys[channel] ?? []).map((k) => spec.replaces?.[k] ?? k);
+  const legal = [...(manifest.legal.all?.[template]?.[channel] ?? []), ...(manifest.legal[country]?.[template]?.[channel] ?? [])];
+  for (const k of [...required, ...legal]) {
+    for (const body of bodies) if (!usesKey(body.source, k)) result.problems.push({ where: body.file, problem: `does not use {{t "${k}"}}` });
+  }
+  for (const part of parts.values()) {
+    for (const variable of variablesOf(part.source)) {
+      if (!allowed(variable, manifest.variables)) result.problems.push({ where: part.file, problem: `reads "${variable}", which the catalogue does not declare` });
+    }
+  }
+  for (const fixture of fixtures) {
+    const sample = sampleFor(template, { ...fixture.event, debtor: { ...fixture.event.debtor, locale: lang } }, channel);
+    try {
+      const message = catalogue.renderWith(parts, version, template, channel, sample.event, sample.environment);
+      result.rendered.push({ fixture: fixture.name, message });
+      if (channel === 'sms') {
+        const budget = spec.segmentBudget[lang] ?? spec.segmentBudget.default ?? 1;
+        if ((message.segments ?? 0) > budget) result.problems.push({ where, problem: `${message.segments} segments with ${fixture.name} (budget ${budget})` });
+      }
+    } catch (err) {
+      result.problems.push({ where, problem: `with ${fixture.name}: ${err instanceof TemplateError ? err.message : String(err)}` });
+    }
+  }
+}
 
-  for (const [template, spec] of Object.entries(manifest.templates)) {
+export function checkCatalogue(catalogue: Catalogue, fixtures: ReadonlyArray<{ name: string; event: CaseEvent }>, onlyLanguage?: string): CheckResult {
+  const result: CheckResult = {
+    problems: catalogue.problems.filter((p) => !onlyLanguage || p.file.includes(`.${onlyLanguage}.`)).map((p) => ({ where: p.file, problem: p.problem })),
+    rendered: [],
+  };
+  for (const [template, spec] of Object.entries(catalogue.manifest.templates)) {
     for (const channel of spec.channels) {
-      for (const lang of manifest.languages) {
+      for (const lang of catalogue.manifest.languages) {
         if (onlyLanguage && lang !== onlyLanguage) continue;
         const parts = catalogue.parts.get(`${channel}/${template}.${lang}`);
-        if (!parts) continue;
-        const where = `${channel}/${template}.${lang}`;
-        // Every body (an email's HTML and its text alike) carries the lines; a subject need not.
-        const bodies = [...parts.entries()].filter(([part]) => part !== 'subject').map(([, p]) => p);
-        const country = Object.entries({ PL: 'pl', FI: 'fi', IT: 'it', NL: 'nl' }).find(([, l]) => l === lang)?.[0] ?? '';
-        const required = (manifest.requiredKeys[channel] ?? []).map((k) => spec.replaces?.[k] ?? k);
-        const legal = [...(manifest.legal.all?.[template]?.[channel] ?? []), ...(manifest.legal[country]?.[template]?.[channel] ?? [])];
-        for (const key of [...required, ...legal]) {
-          for (const body of bodies) if (!usesKey(body.source, key)) problems.push({ where: body.file, problem: `does not use {{t "${key}"}}` });
-        }
-        for (const part of parts.values()) {
-          for (const variable of variablesOf(part.source)) {
-            if (!allowed(variable, manifest.variables)) problems.push({ where: part.file, problem: `reads "${variable}", which the catalogue does not declare` });
-          }
-        }
-        for (const fixture of fixtures) {
-          const sample = sampleFor(template, { ...fixture.event, debtor: { ...fixture.event.debtor, locale: lang } }, channel);
-          try {
-            const message = catalogue.render(template, channel, sample.event, sample.environment);
-            rendered.push({ fixture: fixture.name, message });
-            if (channel === 'sms') {
-              const budget = spec.segmentBudget[lang] ?? spec.segmentBudget.default ?? 1;
-              if ((message.segments ?? 0) > budget) problems.push({ where, problem: `${message.segments} segments with ${fixture.name} (budget ${budget})` });
-            }
-          } catch (err) {
-            problems.push({ where, problem: `with ${fixture.name}: ${err instanceof TemplateError ? err.message : String(err)}` });
-          }
-        }
+        if (parts) checkEntry(catalogue, { template, channel, lang }, parts, '', fixtures, result);
       }
     }
   }
-  return { problems, rendered };
+  return result;
+}
+
+/** The same checks for a version before it can be submitted: it must compile, render and comply. */
+export function checkCandidate(
+  catalogue: Catalogue,
+  key: { template: string; channel: Channel; lang: string },
+  sources: Readonly<Record<string, string>>,
+  fixtures: ReadonlyArray<{ name: string; event: CaseEvent }>,
+): CatalogueProblem[] {
+  const compiled = catalogue.compileParts(key.template, key.channel, key.lang, sources, 'candidate');
+  const result: CheckResult = { problems: compiled.problems.map((p) => ({ where: p.file, problem: p.problem })), rendered: [] };
+  if (!result.problems.length) checkEntry(catalogue, key, compiled.parts, 'candidate', fixtures, result);
+  return result.problems;
 }

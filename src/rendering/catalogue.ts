@@ -18,6 +18,8 @@ import { segmentSms } from './sms-segments.ts';
 import { previewTransliteration, type TransliterationPreview } from './transliteration.ts';
 
 const LANGUAGES = ['pl', 'fi', 'it', 'nl'] as const;
+/** Staff-edited templates are untrusted input: a part may not be larger than this. */
+export const MAX_PART_CHARS = 20_000;
 export type Language = (typeof LANGUAGES)[number];
 const INTL_LOCALE: Record<Language, string> = { pl: 'pl-PL', fi: 'fi-FI', it: 'it-IT', nl: 'nl-NL' };
 const LANGUAGE_OF_COUNTRY: Readonly<Record<string, Language>> = { PL: 'pl', FI: 'fi', IT: 'it', NL: 'nl' };
@@ -87,6 +89,12 @@ export interface Catalogue {
   problems: ReadonlyArray<{ file: string; problem: string }>;
   languageFor(event: CaseEvent): Language;
   render(template: string, channel: Channel, event: CaseEvent, environment?: RenderEnvironment): RenderedMessage;
+  /** Renders given parts (a candidate version) as if they were the template's. */
+  renderWith(parts: ReadonlyMap<string, LoadedPart>, version: string, template: string, channel: Channel, event: CaseEvent, environment?: RenderEnvironment): RenderedMessage;
+  /** Compiles the parts of a version; compile errors come back as problems, not exceptions. */
+  compileParts(template: string, channel: Channel, lang: string, sources: Readonly<Record<string, string>>, label: string): { parts: Map<string, LoadedPart>; problems: Array<{ file: string; problem: string }> };
+  /** Makes stored versions the ones rendered (the active versions from the database). */
+  useVersions(versions: ReadonlyArray<{ id: string; template: string; channel: string; locale: string; parts: Record<string, string> }>): Array<{ file: string; problem: string }>;
 }
 
 function languageOf(locale: string): string | undefined {
@@ -104,29 +112,47 @@ export async function loadCatalogue(opts: { templatesDir: string; localesDir: st
   const parts = new Map<string, Map<string, LoadedPart>>();
   const problems: Array<{ file: string; problem: string }> = [];
 
+  const compileParts = (template: string, channel: Channel, lang: string, sources: Readonly<Record<string, string>>, label: string) => {
+    const loaded = new Map<string, LoadedPart>();
+    const found: Array<{ file: string; problem: string }> = [];
+    for (const { part, suffix, format } of PARTS[channel]) {
+      const file = label === 'files' ? templateFile(opts.templatesDir, channel, template, lang, suffix) : `${label}:${part}`;
+      const source = sources[part];
+      if (source === undefined) {
+        found.push({ file, problem: 'missing' });
+        continue;
+      }
+      if (source.length > MAX_PART_CHARS) {
+        found.push({ file, problem: `longer than ${MAX_PART_CHARS} characters` });
+        continue;
+      }
+      try {
+        loaded.set(part, { file, source, format, compiled: compileTemplate(`${template}.${part}`, channel, `${lang}.${label}`, source, format) });
+      } catch (err) {
+        found.push({ file, problem: err instanceof Error ? err.message : 'does not compile' });
+      }
+    }
+    return { parts: loaded, problems: found };
+  };
+
   for (const [template, spec] of Object.entries(manifest.templates)) {
     for (const channel of spec.channels) {
       for (const lang of manifest.languages) {
-        const loaded = new Map<string, LoadedPart>();
-        for (const { part, suffix, format } of PARTS[channel]) {
-          const file = templateFile(opts.templatesDir, channel, template, lang, suffix);
-          let source: string;
+        const sources: Record<string, string> = {};
+        for (const { part, suffix } of PARTS[channel]) {
           try {
-            source = await readFile(file, 'utf8');
+            sources[part] = await readFile(templateFile(opts.templatesDir, channel, template, lang, suffix), 'utf8');
           } catch {
-            problems.push({ file, problem: 'missing' });
-            continue;
-          }
-          try {
-            loaded.set(part, { file, source, format, compiled: compileTemplate(`${template}.${part}`, channel, lang, source, format) });
-          } catch (err) {
-            problems.push({ file, problem: err instanceof Error ? err.message : 'does not compile' });
+            // reported as missing by compileParts
           }
         }
-        if (loaded.size) parts.set(`${channel}/${template}.${lang}`, loaded);
+        const compiled = compileParts(template, channel, lang, sources, 'files');
+        problems.push(...compiled.problems);
+        if (compiled.parts.size) parts.set(`${channel}/${template}.${lang}`, compiled.parts);
       }
     }
   }
+  const versionIds = new Map<string, string>();
 
   const languages = new Set(manifest.languages);
   const translators = new Map<string, ReturnType<typeof translator>>();
@@ -144,16 +170,37 @@ export async function loadCatalogue(opts: { templatesDir: string; localesDir: st
     throw new TemplateError(`no language for debtor locale ${event.debtor.locale} or case country ${event.case.country}`);
   };
 
-  return {
+  const catalogue: Catalogue = {
     manifest,
     parts,
     problems,
     languageFor,
+    compileParts,
+    useVersions(versions) {
+      const found: Array<{ file: string; problem: string }> = [];
+      for (const v of versions) {
+        if (!(CHANNELS as readonly string[]).includes(v.channel)) continue;
+        const compiled = compileParts(v.template, v.channel as Channel, v.locale, v.parts, `version ${v.id}`);
+        if (compiled.problems.length) {
+          found.push(...compiled.problems);
+          continue;
+        }
+        parts.set(`${v.channel}/${v.template}.${v.locale}`, compiled.parts);
+        versionIds.set(`${v.channel}/${v.template}.${v.locale}`, `v${v.id}`);
+      }
+      return found;
+    },
     render(template, channel, event, environment = SAMPLE_ENVIRONMENT) {
       const lang = languageFor(event);
-      const loaded = parts.get(`${channel}/${template}.${lang}`);
+      const key = `${channel}/${template}.${lang}`;
+      const loaded = parts.get(key);
+      if (!loaded) throw new TemplateError(`no ${channel} template "${template}" in language ${lang}`);
+      return catalogue.renderWith(loaded, versionIds.get(key) ?? '', template, channel, event, environment);
+    },
+    renderWith(loaded, version, template, channel, event, environment = SAMPLE_ENVIRONMENT) {
+      const lang = languageFor(event);
       const expected = PARTS[channel];
-      if (!loaded || loaded.size !== expected.length) throw new TemplateError(`no complete ${channel} template "${template}" in language ${lang}`);
+      if (loaded.size !== expected.length) throw new TemplateError(`no complete ${channel} template "${template}" in language ${lang}`);
       const settings: RenderSettings = Object.freeze({
         lang,
         intlLocale: INTL_LOCALE[lang],
@@ -171,7 +218,8 @@ export async function loadCatalogue(opts: { templatesDir: string; localesDir: st
         const text = p.compiled.render(context, settings).replace(/[ \t]+\n/g, '\n').trim();
         out[part] = channel === 'sms' ? toSmsText(text) : text;
       }
-      const rendered: RenderedMessage = { template, channel, locale: lang, version: hash.digest('hex').slice(0, 12), parts: out };
+      // A stored version is named by its id; the shipped files by a hash of their text.
+      const rendered: RenderedMessage = { template, channel, locale: lang, version: version || hash.digest('hex').slice(0, 12), parts: out };
       if (channel === 'sms') {
         if (manifest.transliteration?.[event.case.country]) {
           const { text, after, ...preview } = previewTransliteration(out.body ?? '');
@@ -183,4 +231,5 @@ export async function loadCatalogue(opts: { templatesDir: string; localesDir: st
       return rendered;
     },
   };
+  return catalogue;
 }

@@ -17,8 +17,8 @@ export async function createApiKey(db: Queryable, name: string): Promise<Created
   return { id, name, key };
 }
 
-export async function findActiveApiKey(db: Queryable, key: string): Promise<{ id: string } | null> {
-  const { rows } = await db.query<{ id: string }>('select id from api_keys where key_hash = $1 and revoked_at is null', [hash(key)]);
+export async function findActiveApiKey(db: Queryable, key: string): Promise<{ id: string; name: string } | null> {
+  const { rows } = await db.query<{ id: string; name: string }>('select id, name from api_keys where key_hash = $1 and revoked_at is null', [hash(key)]);
   return rows[0] ?? null;
 }
 

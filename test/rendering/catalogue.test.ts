@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../src/rendering/catalogue.ts';
 import { checkCatalogue, variablesOf } from '../../src/rendering/catalogue-check.ts';
-import { contractFixtures } from '../../scripts/fixtures.ts';
+import { contractFixtures } from '../../src/rendering/sample-events.ts';
 
 const MANIFEST = `version: 1
 languages: [fi]

@@ -7,7 +7,7 @@ import { createLogger } from '../../src/logger.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { buildApp } from '../../src/app.ts';
-import { createAdapters, startWorkerRole } from '../../src/runtime.ts';
+import { createAdapters, openTemplateStore, startWorkerRole } from '../../src/runtime.ts';
 import type { RunningWorkers } from '../../src/jobs/workers.ts';
 import { createApiKey } from '../../src/store/api-keys-repo.ts';
 import { signWebhook } from '../../src/http/webhook-signature.ts';
@@ -64,7 +64,8 @@ export async function createHarness(opts: { workers?: boolean; env?: Record<stri
   });
   const services = createServices({ ...config, logLevel: 'info' }, createLogger('info', sink));
   await migrate(services.db, config.databaseSchema);
-  const app = await buildApp(services);
+  const templates = await openTemplateStore(services);
+  const app = await buildApp(services, { templates });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   port = typeof address === 'object' && address ? address.port : 0;
@@ -81,7 +82,7 @@ export async function createHarness(opts: { workers?: boolean; env?: Record<stri
     standin,
     workers: null,
     async startWorkers() {
-      harness.workers = await startWorkerRole(services, createAdapters(services));
+      harness.workers = await startWorkerRole(services, createAdapters(services), templates);
       return harness.workers;
     },
     postEvent(body, o = {}) {
