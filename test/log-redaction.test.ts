@@ -55,7 +55,9 @@ describe('logs carry no personal data', () => {
   });
 
   it('no name, phone number, email, address, amount or IBAN appears in any line', () => {
-    const leaks = personalData().flatMap((value) => h.logLines.filter((l) => l.includes(value)).map((l) => `${value} in ${l.slice(0, 200)}`));
+    // Whole tokens only: an amount like 2.35 must not match inside a timing such as 12.355.
+    const token = (value: string) => new RegExp(`(?<![0-9A-Za-z.])${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![0-9A-Za-z])`);
+    const leaks = personalData().flatMap((value) => h.logLines.filter((l) => token(value).test(l)).map((l) => `${value} in ${l.slice(0, 200)}`));
     expect(leaks).toEqual([]);
   });
 
