@@ -68,6 +68,19 @@ describe('template versions with four-eyes approval', () => {
     expect(timeline.json().entries.find((e: { kind: string }) => e.kind === 'message')).toMatchObject({ templateVersion: `v${draftId}` });
   });
 
+  it('previews a version with each country’s sample data, SMS segments and what transliteration would save', async () => {
+    const res = await call('GET', `/v1/template-versions/${draftId}/preview`, author);
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.samples.map((s: { country: string }) => s.country).sort()).toEqual(['FI', 'IT', 'NL', 'PL']);
+    const fi = body.samples.find((s: { country: string }) => s.country === 'FI');
+    expect(fi.parts.body).toContain('maksamatta 191,55 €');
+    expect(fi).toMatchObject({ encoding: 'GSM-7', segments: expect.any(Number), transliteration: { segmentsSaved: 0 } });
+    expect(body.warnings).toEqual([]);
+    const pl = await call('GET', `/v1/template-versions/${(await call('GET', '/v1/templates/payment-missed/sms/pl/versions', author)).json().versions[0].id}/preview`, author);
+    expect(pl.json().samples.find((s: { country: string }) => s.country === 'PL')).toMatchObject({ encoding: 'UCS-2', transliteration: { becomesGsm7: true, segmentsSaved: 1 } });
+  });
+
   it('a rollback is a new activation of the older version', async () => {
     const v1 = (await call('GET', base, author)).json().versions.find((v: { number: number }) => v.number === 1);
     expect((await call('POST', `/v1/template-versions/${v1.id}/activate`, author)).statusCode).toBe(200);
@@ -91,11 +104,15 @@ describe('template versions with four-eyes approval', () => {
   });
 
   it('refuses templates that could run code or reach prototypes, and parts that do not fit the channel', async () => {
-    for (const body of ['{{constructor.constructor "return process"}}', '{{#with this}}{{__proto__}}{{/with}}', '{{> partial}}', '<script>{{lookup this "x"}}</script>']) {
+    for (const body of ['{{constructor.constructor "return process"}}', '{{#with this}}{{__proto__}}{{/with}}', '{{> partial}}', '<script>{{lookup this "x"}}</script>', '{{#if x}}unclosed']) {
       const created = await call('POST', base, author, { parts: { body } });
-      const submitted = await call('POST', `/v1/template-versions/${created.json().id}/submit`, author);
-      expect(submitted.statusCode, body).toBe(422);
+      expect(created.statusCode, body).toBe(422);
+      expect(created.json().type).toContain('template-does-not-compile');
     }
+    const saved = await call('POST', base, author, { parts: { body: 'Hei\n{{#if case.reference}}auki' } });
+    expect(saved.json().detail).toMatch(/parse error on line 2/);
+    const { rows } = await h.services.db.query(`select count(*)::int as n from template_versions where parts->>'body' like '%constructor%'`);
+    expect(rows[0].n).toBe(0);
     expect((await call('POST', base, author, { parts: { subject: 'x' } })).statusCode).toBe(400);
     expect((await call('POST', '/v1/templates/case-opened/sms/xx/versions', author, { parts: { body: 'x' } })).statusCode).toBe(404);
     expect((await call('POST', '/v1/templates/case-opened/pigeon/fi/versions', author, { parts: { body: 'x' } })).statusCode).toBe(400);

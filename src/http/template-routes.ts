@@ -3,7 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CHANNELS, type Channel } from '../domain/case-event.ts';
 import type { CaseEvent } from '../domain/case-event.ts';
-import { checkCandidate } from '../rendering/catalogue-check.ts';
+import { checkCandidate, sampleFor } from '../rendering/catalogue-check.ts';
+import { previewTransliteration } from '../rendering/transliteration.ts';
 import { MAX_PART_CHARS, PARTS } from '../rendering/catalogue.ts';
 import type { TemplateStore } from '../rendering/template-store.ts';
 import { activateVersion, createDraft, getVersion, listVersions, reviewVersion, submitVersion, type TemplateVersion } from '../store/template-versions-repo.ts';
@@ -57,7 +58,7 @@ export default async function templateRoutes(app: FastifyInstance, opts: { templ
         summary: 'Create a draft version',
         params: KeyParams,
         body: Type.Object({ parts: Type.Record(Type.String({ pattern: '^(body|subject|html|text)$' }), Type.String({ maxLength: MAX_PART_CHARS })) }, { additionalProperties: false }),
-        response: { 201: Version, 400: ProblemSchema, 404: ProblemSchema },
+        response: { 201: Version, 400: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema },
       },
     },
     async (request, reply) => {
@@ -67,6 +68,15 @@ export default async function templateRoutes(app: FastifyInstance, opts: { templ
       const given = Object.keys(request.body.parts).sort();
       if (expected.join() !== given.join()) {
         throw new HttpProblem(problem(400, 'template-parts', 'The parts do not match the channel', `A ${channel} template has exactly these parts: ${expected.join(', ')}.`));
+      }
+      // Errors at save time: a draft must at least compile under the catalogue's rules.
+      const compiled = catalogue.compileParts(template, channel, locale, request.body.parts, 'draft');
+      if (compiled.problems.length) {
+        throw new HttpProblem(
+          problem(422, 'template-does-not-compile', 'The template does not compile', compiled.problems[0]?.problem, {
+            problems: compiled.problems.map((p) => ({ where: p.file, problem: p.problem })),
+          }),
+        );
       }
       const draft = await createDraft(db, { template, channel, locale }, request.body.parts, request.actor ?? 'unknown');
       return reply.code(201).send(present(draft));
@@ -98,6 +108,29 @@ export default async function templateRoutes(app: FastifyInstance, opts: { templ
       },
     );
   }
+
+  api.get(
+    '/v1/template-versions/:id/preview',
+    { ...common, schema: { tags: ['templates'], summary: 'Render a version with each country’s sample data', params: IdParams, response: { 200: Type.Object({}, { additionalProperties: true }), 404: ProblemSchema, 422: ProblemSchema } } },
+    async (request) => {
+      const v = await version(request.params.id);
+      const channel = v.channel as Channel;
+      const compiled = catalogue.compileParts(v.template, channel, v.locale, v.parts, `version ${v.id}`);
+      if (compiled.problems.length) throw new HttpProblem(problem(422, 'template-does-not-compile', 'The version does not compile', compiled.problems[0]?.problem));
+      const samples = opts.fixtures.map((fixture) => {
+        const sample = sampleFor(v.template, { ...fixture.event, debtor: { ...fixture.event.debtor, locale: v.locale } }, channel);
+        try {
+          const m = catalogue.renderWith(compiled.parts, `v${v.id}`, v.template, channel, sample.event, sample.environment);
+          const sms = channel === 'sms' ? { encoding: m.encoding, segments: m.segments, transliteration: previewTransliteration(m.parts.body ?? '') } : {};
+          return { sample: fixture.name, country: fixture.event.case.country, parts: m.parts, ...sms };
+        } catch (err) {
+          return { sample: fixture.name, country: fixture.event.case.country, error: err instanceof Error ? err.message : 'render failed' };
+        }
+      });
+      const warnings = checkCandidate(catalogue, { template: v.template, channel, lang: v.locale }, v.parts, opts.fixtures);
+      return { id: v.id, template: v.template, channel, locale: v.locale, status: v.status, samples, warnings };
+    },
+  );
 
   api.post('/v1/template-versions/:id/activate', { ...common, schema: { tags: ['templates'], summary: 'Activate an approved version (an older one: a rollback)', params: IdParams, response: { 200: Version, 404: ProblemSchema, 409: ProblemSchema } } }, async (request) => {
     const v = await version(request.params.id);

@@ -147,7 +147,17 @@ function toTemplateError(err: unknown, what: string): TemplateError {
   if (err instanceof Handlebars.Exception) {
     // Keep Handlebars' own words (paths, positions); drop the "not defined in <value>" tail, which prints data.
     const detail = (err.message.split('\n')[0] ?? '').replace(/ not defined in .*$/, ' not defined');
-    return new TemplateError(`${what}: ${detail}`);
+    const at = (err as { lineNumber?: number; column?: number }).lineNumber;
+    const column = (err as { column?: number }).column;
+    return new TemplateError(`${what}: ${detail}${at !== undefined && !detail.includes(' - ') ? ` (line ${at}, column ${(column ?? 0) + 1})` : ''}`);
+  }
+  // The parser's own errors: "Parse error on line N:\n<source around it>\n-----^\nExpecting …". The
+  // source shown is the template's text (staff-written), never data, so it may be quoted.
+  const parse = err instanceof Error ? /^Parse error on line (\d+):\n(.*)\n(-*)\^\n(.*)$/s.exec(err.message) : null;
+  if (parse) {
+    const [, line, near = '', dashes = '', expecting = ''] = parse;
+    const column = near.length <= 20 ? dashes.length + 1 : undefined;
+    return new TemplateError(`${what}: parse error on line ${line}${column ? `, column ${column}` : ''} near "${near.slice(Math.max(0, dashes.length - 12), dashes.length + 8)}": ${expecting.replace(/'/g, '')}`);
   }
   // Anything else (a TypeError from reading a property of a string, say) may quote a value: keep only its kind.
   // No `cause` either: log serializers print causes, and logs must not carry amounts or names.
