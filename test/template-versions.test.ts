@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, eventually, type Harness } from './support/harness.ts';
 import { contractEvent } from './support/fixtures.ts';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createApiKey } from '../src/store/api-keys-repo.ts';
+import { activeVersions } from '../src/store/template-versions-repo.ts';
+import { exportVersions } from '../src/rendering/catalogue-export.ts';
 
 let h: Harness;
 let author: Record<string, string>;
@@ -79,6 +84,16 @@ describe('template versions with four-eyes approval', () => {
     expect(body.warnings).toEqual([]);
     const pl = await call('GET', `/v1/template-versions/${(await call('GET', '/v1/templates/payment-missed/sms/pl/versions', author)).json().versions[0].id}/preview`, author);
     expect(pl.json().samples.find((s: { country: string }) => s.country === 'PL')).toMatchObject({ encoding: 'UCS-2', transliteration: { becomesGsm7: true, segmentsSaved: 1 } });
+  });
+
+  it('exports the active versions back to the catalogue’s files', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'export-'));
+    const { versions } = await activeVersions(h.services.db);
+    const written = await exportVersions(versions, dir);
+    expect(written).toContain('sms/case-opened.fi.hbs');
+    expect(written).toContain('email/case-opened.fi.subject.hbs');
+    expect(written).toHaveLength(52 + 52 + 156 + 32);
+    expect(await readFile(path.join(dir, 'sms', 'case-opened.fi.hbs'), 'utf8')).toBe(NEW_TEXT);
   });
 
   it('a rollback is a new activation of the older version', async () => {
