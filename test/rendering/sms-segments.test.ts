@@ -50,3 +50,18 @@ describe('segmentSms', () => {
     expect(detectEncoding('Dzien dobry, przypominamy o wplacie')).toBe('GSM-7');
   });
 });
+
+describe('segment counts on real sentences, as Twilio counts them', () => {
+  it.each([
+    ['pl', 'Prosimy o wpłatę 250,00 zł do 15.11.2026.', 'UCS-2', 41, 1],
+    ['pl, transliterated', 'Prosimy o wplate 250,00 zl do 15.11.2026.', 'GSM-7', 41, 1],
+    ['fi', 'Hyvää päivää! Eräpäivä on 31.10.2026, summa 191,55 €.', 'GSM-7', 54, 1],
+    ['it', 'La rata è scaduta: può pagare entro venerdì.', 'GSM-7', 44, 1],
+    ['it, capital È', 'È scaduta la rata.', 'UCS-2', 18, 1],
+    ['nl', 'Wilt u € 166,90 betalen vóór 1 december?', 'UCS-2', 40, 1],
+    ['nl, ë', 'Heeft u financiële zorgen? Bel ons.', 'UCS-2', 35, 1],
+    ['extension characters', 'Ref [KR/2026] {1} ~ | ^ \\ €', 'GSM-7', 36, 1],
+  ])('%s', (_label, text, encoding, units, segments) => {
+    expect(segmentSms(text)).toEqual({ encoding, units, segments });
+  });
+});
