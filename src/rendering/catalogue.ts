@@ -110,6 +110,7 @@ export async function loadCatalogue(opts: { templatesDir: string; localesDir: st
   const manifest = raw;
   const i18n = await createI18n(await loadLocales(opts.localesDir, manifest.languages));
   const parts = new Map<string, Map<string, LoadedPart>>();
+  const versionIds = new Map<string, string>();
   const problems: Array<{ file: string; problem: string }> = [];
 
   const compileParts = (template: string, channel: Channel, lang: string, sources: Readonly<Record<string, string>>, label: string) => {
@@ -148,14 +149,31 @@ export async function loadCatalogue(opts: { templatesDir: string; localesDir: st
         }
         const compiled = compileParts(template, channel, lang, sources, 'files');
         problems.push(...compiled.problems);
-        if (compiled.parts.size) parts.set(`${channel}/${template}.${lang}`, compiled.parts);
+        if (compiled.parts.size) {
+          const key = `${channel}/${template}.${lang}`;
+          parts.set(key, compiled.parts);
+          // The shipped files are named by a hash of their text; a stored version by its id.
+          const hash = createHash('sha256');
+          for (const p of compiled.parts.values()) hash.update(p.source);
+          versionIds.set(key, hash.digest('hex').slice(0, 12));
+        }
       }
     }
   }
-  const versionIds = new Map<string, string>();
 
   const languages = new Set(manifest.languages);
   const translators = new Map<string, ReturnType<typeof translator>>();
+  // Settings depend only on language, channel and currency: built once, shared by every render.
+  const settingsCache = new Map<string, RenderSettings>();
+  const settingsFor = (lang: Language, channel: Channel, currency: string): RenderSettings => {
+    const key = `${lang}/${channel}/${currency}`;
+    let found = settingsCache.get(key);
+    if (!found) {
+      found = Object.freeze({ lang, intlLocale: INTL_LOCALE[lang], channel, currency, translate: translate(lang, channel === 'sms' ? 'sms' : 'catalogue') });
+      settingsCache.set(key, found);
+    }
+    return found;
+  };
   const translate = (lang: Language, ns: 'sms' | 'catalogue') => {
     const key = `${lang}/${ns}`;
     let t = translators.get(key);
@@ -201,25 +219,16 @@ export async function loadCatalogue(opts: { templatesDir: string; localesDir: st
       const lang = languageFor(event);
       const expected = PARTS[channel];
       if (loaded.size !== expected.length) throw new TemplateError(`no complete ${channel} template "${template}" in language ${lang}`);
-      const settings: RenderSettings = Object.freeze({
-        lang,
-        intlLocale: INTL_LOCALE[lang],
-        channel,
-        currency: event.case.currency,
-        translate: translate(lang, channel === 'sms' ? 'sms' : 'catalogue'),
-      });
+      const settings = settingsFor(lang, channel, event.case.currency);
       const context = buildRenderContext(event, environment);
       const out: Record<string, string> = {};
-      const hash = createHash('sha256');
       for (const { part } of expected) {
         const p = loaded.get(part);
         if (!p) throw new TemplateError(`${channel} template "${template}" has no ${part} in ${lang}`);
-        hash.update(p.source);
         const text = p.compiled.render(context, settings).replace(/[ \t]+\n/g, '\n').trim();
         out[part] = channel === 'sms' ? toSmsText(text) : text;
       }
-      // A stored version is named by its id; the shipped files by a hash of their text.
-      const rendered: RenderedMessage = { template, channel, locale: lang, version: version || hash.digest('hex').slice(0, 12), parts: out };
+      const rendered: RenderedMessage = { template, channel, locale: lang, version, parts: out };
       if (channel === 'sms') {
         if (manifest.transliteration?.[event.case.country]) {
           const { text, after, ...preview } = previewTransliteration(out.body ?? '');

@@ -53,8 +53,9 @@ export function formatMoneySms(amount: string, currency: string, locale: string)
 }
 
 /** Replaces NBSP (U+00A0), narrow NBSP (U+202F) and figure space (U+2007) by a space and U+2212 minus by '-'. */
+const SMS_UNSAFE = /[\u00A0\u202F\u2007\u2212]/g;
 export function toSmsText(text: string): string {
-  return text.replace(/[\u00A0\u202F\u2007]/g, ' ').replace(/\u2212/g, '-');
+  return text.replace(SMS_UNSAFE, (c) => (c === '\u2212' ? '-' : ' '));
 }
 
 /** A YYYY-MM-DD calendar date in the local numeric way: pl 15.11.2026, fi 15.11.2026, it 30/11/2026, nl 30-11-2026. */

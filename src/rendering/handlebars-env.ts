@@ -11,7 +11,7 @@
 import Handlebars from 'handlebars';
 import type { Channel } from '../domain/case-event.ts';
 import { TemplateError } from '../errors.ts';
-import { formatDate, formatIban, formatMoney, toSmsText } from './format.ts';
+import { formatDate, formatIban, formatMoney } from './format.ts';
 
 export type Translate = (key: string, options: Record<string, unknown>) => string;
 
@@ -52,9 +52,6 @@ function splitArgs(args: unknown[], helper: string): { params: unknown[]; option
   return { params: args.slice(0, -1), options };
 }
 
-function forChannel(text: string, settings: RenderSettings): string {
-  return settings.channel === 'sms' ? toSmsText(text) : text;
-}
 
 const helpers: Record<string, (...args: unknown[]) => string> = {
   /** {{money case.balance.total}} or {{money x currency="EUR"}} */
@@ -64,14 +61,14 @@ const helpers: Record<string, (...args: unknown[]) => string> = {
     if (params.length !== 1) throw new TemplateError('money: expects one amount');
     const currency: unknown = options.hash['currency'] ?? settings.currency;
     if (typeof params[0] !== 'string' || typeof currency !== 'string') throw new TemplateError('money: amount and currency must be strings');
-    return forChannel(formatMoney(params[0], currency, settings.intlLocale), settings);
+    return formatMoney(params[0], currency, settings.intlLocale);
   },
   /** {{date case.dueDate}} */
   date(...args) {
     const { params, options } = splitArgs(args, 'date');
     const settings = settingsOf(options, 'date');
     if (params.length !== 1 || typeof params[0] !== 'string') throw new TemplateError('date: expects one YYYY-MM-DD string');
-    return forChannel(formatDate(params[0], settings.intlLocale), settings);
+    return formatDate(params[0], settings.intlLocale);
   },
   /** {{iban case.payment.iban}} */
   iban(...args) {
@@ -90,7 +87,7 @@ const helpers: Record<string, (...args: unknown[]) => string> = {
       if (value === undefined || value === null) throw new TemplateError(`t: value "${name}" for "${key}" is missing`);
       values[name] = value;
     }
-    return forChannel(settings.translate(key, values), settings);
+    return settings.translate(key, values);
   },
 };
 
@@ -169,22 +166,32 @@ function toTemplateError(err: unknown, what: string): TemplateError {
  * its path. The data is expected to be plain (null-prototype objects, arrays, strings, numbers, booleans, null).
  */
 export function strictContext<T extends object>(data: T, path = ''): T {
-  return new Proxy(data, {
-    get(target, prop, receiver) {
-      if (typeof prop === 'symbol') return Reflect.get(target, prop, receiver);
-      if (!Object.prototype.hasOwnProperty.call(target, prop)) {
-        throw new TemplateError(`missing variable "${path ? `${path}.` : ''}${prop}"`);
-      }
-      const value: unknown = Reflect.get(target, prop, receiver);
-      return value !== null && typeof value === 'object' ? strictContext(value, path ? `${path}.${prop}` : prop) : value;
-    },
-    has(target, prop) {
-      return typeof prop === 'string' ? Object.prototype.hasOwnProperty.call(target, prop) : Reflect.has(target, prop);
-    },
-    set() {
-      throw new TemplateError('templates cannot write to their context');
-    },
-  });
+  // One proxy per object per render: a template reads `case.balance` many times, and building a
+  // new proxy on every read cost more than the rendering itself.
+  const proxies = new WeakMap<object, object>();
+  const wrap = <U extends object>(target: U, at: string): U => {
+    const cached = proxies.get(target);
+    if (cached) return cached as U;
+    const proxy = new Proxy(target, {
+      get(t, prop, receiver) {
+        if (typeof prop === 'symbol') return Reflect.get(t, prop, receiver);
+        if (!Object.prototype.hasOwnProperty.call(t, prop)) {
+          throw new TemplateError(`missing variable "${at ? `${at}.` : ''}${prop}"`);
+        }
+        const value: unknown = Reflect.get(t, prop, receiver);
+        return value !== null && typeof value === 'object' ? wrap(value, at ? `${at}.${prop}` : prop) : value;
+      },
+      has(t, prop) {
+        return typeof prop === 'string' ? Object.prototype.hasOwnProperty.call(t, prop) : Reflect.has(t, prop);
+      },
+      set() {
+        throw new TemplateError('templates cannot write to their context');
+      },
+    });
+    proxies.set(target, proxy);
+    return proxy;
+  };
+  return wrap(data, path);
 }
 
 const cache = new Map<string, CompiledTemplate>();

@@ -40,6 +40,14 @@ function obj(entries: Record<string, unknown>): Record<string, unknown> {
 const address = (a: { lines: readonly string[]; postalCode: string; city: string; country: string }) =>
   obj({ lines: [...a.lines], postalCode: a.postalCode, city: a.city, country: a.country });
 
+// The sender is the same for every message of an environment: copied once, not per render.
+const senders = new WeakMap<Sender, Record<string, unknown>>();
+function senderContext(sender: Sender): Record<string, unknown> {
+  let found = senders.get(sender);
+  if (!found) senders.set(sender, (found = obj({ ...sender, address: address(sender.address) })));
+  return found;
+}
+
 /**
  * What templates see (templates/catalogue.yaml lists it as `variables`): the case, the debtor's
  * name and postal address, the event data, the amount and date that is due, the Dutch statutory
@@ -71,7 +79,7 @@ export function buildRenderContext(event: CaseEvent, env: RenderEnvironment): Re
       ? obj({ amount: instalment.amount, date: instalment.dueDate, instalmentNumber: instalment.number })
       : obj({ amount: c.balance.total, date: c.dueDate, instalmentNumber: null }),
     costs: obj({ collection: c.country === 'NL' && c.currency === 'EUR' ? dutchCollectionCosts(c.balance.principal) : null }),
-    sender: obj({ ...env.sender, address: address(env.sender.address) }),
+    sender: senderContext(env.sender),
     links: obj({ ...env.links(event) }),
     optedOutChannel: env.optedOutChannel ?? null,
     today: env.today(),

@@ -24,11 +24,13 @@ export const GSM7_PER_SEGMENT = 153;
 export const UCS2_SINGLE = 70;
 export const UCS2_PER_SEGMENT = 67;
 
+const escapeClass = (chars: Iterable<string>): string => [...chars].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+const GSM7_ONLY = new RegExp(`^[${escapeClass(GSM7_BASIC)}${escapeClass(GSM7_EXTENSION)}]*$`);
+const EXTENSION_CHARS = new RegExp(`[${escapeClass(GSM7_EXTENSION)}]`, 'g');
+const SURROGATES = /[\uD800-\uDFFF]/;
+
 export function isGsm7(text: string): boolean {
-  for (const ch of text) {
-    if (!GSM7_BASIC.has(ch) && !GSM7_EXTENSION.has(ch)) return false;
-  }
-  return true;
+  return GSM7_ONLY.test(text);
 }
 
 export function detectEncoding(text: string): SmsEncoding {
@@ -52,6 +54,14 @@ function countSegments(sizes: number[], total: number, single: number, perSegmen
 
 export function segmentSms(text: string): SmsSegmentation {
   const encoding = detectEncoding(text);
+  // Fast path: nothing that must stay whole (no escape pairs, no surrogate pairs), so the count is
+  // plain arithmetic; the loop below is only needed when a pair could straddle a segment border.
+  if (encoding === 'GSM-7') {
+    const extensions = text.match(EXTENSION_CHARS)?.length ?? 0;
+    if (extensions === 0) return { encoding, units: text.length, segments: text.length <= GSM7_SINGLE ? 1 : Math.ceil(text.length / GSM7_PER_SEGMENT) };
+  } else if (!SURROGATES.test(text)) {
+    return { encoding, units: text.length, segments: text.length <= UCS2_SINGLE ? 1 : Math.ceil(text.length / UCS2_PER_SEGMENT) };
+  }
   const sizes: number[] = [];
   for (const ch of text) {
     sizes.push(encoding === 'GSM-7' ? (GSM7_EXTENSION.has(ch) ? 2 : 1) : ch.length);
