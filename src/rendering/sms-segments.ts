@@ -24,13 +24,28 @@ export const GSM7_PER_SEGMENT = 153;
 export const UCS2_SINGLE = 70;
 export const UCS2_PER_SEGMENT = 67;
 
-const escapeClass = (chars: Iterable<string>): string => [...chars].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
-const GSM7_ONLY = new RegExp(`^[${escapeClass(GSM7_BASIC)}${escapeClass(GSM7_EXTENSION)}]*$`);
-const EXTENSION_CHARS = new RegExp(`[${escapeClass(GSM7_EXTENSION)}]`, 'g');
-const SURROGATES = /[\uD800-\uDFFF]/;
+// Septets per UTF-16 code unit, by code: 1 for the basic alphabet, 2 for the extension table,
+// 0 for anything GSM-7 cannot carry. One pass over the text decides the encoding and the count.
+const SEPTETS = (() => {
+  const table = new Uint8Array(0x20ad); // up to € (U+20AC)
+  for (const ch of GSM7_BASIC) table[ch.charCodeAt(0)] = 1;
+  for (const ch of GSM7_EXTENSION) table[ch.charCodeAt(0)] = 2;
+  return table;
+})();
+
+/** GSM-7 septets of the text, or -1 when it needs UCS-2. */
+function gsm7Units(text: string): number {
+  let units = 0;
+  for (let i = 0; i < text.length; i++) {
+    const size = SEPTETS[text.charCodeAt(i)] ?? 0;
+    if (size === 0) return -1;
+    units += size;
+  }
+  return units;
+}
 
 export function isGsm7(text: string): boolean {
-  return GSM7_ONLY.test(text);
+  return gsm7Units(text) >= 0;
 }
 
 export function detectEncoding(text: string): SmsEncoding {
@@ -52,14 +67,17 @@ function countSegments(sizes: number[], total: number, single: number, perSegmen
   return segments;
 }
 
+const SURROGATES = /[\uD800-\uDFFF]/;
+
 export function segmentSms(text: string): SmsSegmentation {
-  const encoding = detectEncoding(text);
+  const septets = gsm7Units(text);
+  const encoding: SmsEncoding = septets >= 0 ? 'GSM-7' : 'UCS-2';
   // Fast path: nothing that must stay whole (no escape pairs, no surrogate pairs), so the count is
   // plain arithmetic; the loop below is only needed when a pair could straddle a segment border.
-  if (encoding === 'GSM-7') {
-    const extensions = text.match(EXTENSION_CHARS)?.length ?? 0;
-    if (extensions === 0) return { encoding, units: text.length, segments: text.length <= GSM7_SINGLE ? 1 : Math.ceil(text.length / GSM7_PER_SEGMENT) };
-  } else if (!SURROGATES.test(text)) {
+  if (encoding === 'GSM-7' && septets === text.length) {
+    return { encoding, units: septets, segments: septets <= GSM7_SINGLE ? 1 : Math.ceil(septets / GSM7_PER_SEGMENT) };
+  }
+  if (encoding === 'UCS-2' && !SURROGATES.test(text)) {
     return { encoding, units: text.length, segments: text.length <= UCS2_SINGLE ? 1 : Math.ceil(text.length / UCS2_PER_SEGMENT) };
   }
   const sizes: number[] = [];
