@@ -3,6 +3,8 @@
 // every electronic message carries the required keys; every country's legal blocks are present.
 
 import Handlebars from 'handlebars';
+import { Type } from 'typebox';
+import { Compile } from 'typebox/compile';
 import type { CaseEvent, Channel } from '../domain/case-event.ts';
 import { TemplateError } from '../errors.ts';
 import type { Catalogue, LoadedPart, RenderedMessage } from './catalogue.ts';
@@ -125,11 +127,44 @@ function checkEntry(
   }
 }
 
+const ContentTemplate = Type.Object({
+  contentSid: Type.String({ pattern: '^HX[0-9a-f]{32}$' }),
+  variables: Type.Record(Type.String({ pattern: '^[1-9][0-9]?$' }), Type.String()),
+  body: Type.String({ minLength: 1, maxLength: 1024 }),
+});
+const checkContent = Compile(ContentTemplate);
+
+/** Every WhatsApp template has an approved Content template per language, whose placeholders match its variables. */
+function checkContentTemplates(catalogue: Catalogue, onlyLanguage: string | undefined, problems: CatalogueProblem[]): void {
+  for (const lang of catalogue.manifest.languages) {
+    if (onlyLanguage && lang !== onlyLanguage) continue;
+    const where = `whatsapp/content.${lang}.yaml`;
+    const entries = catalogue.contentTemplates.get(lang);
+    for (const [template, spec] of Object.entries(catalogue.manifest.templates)) {
+      if (!spec.channels.includes('whatsapp')) continue;
+      const entry = entries?.[template];
+      if (!checkContent.Check(entry)) {
+        problems.push({ where, problem: `${template}: needs contentSid (HX + 32 hex), variables {"1": path, …} and body` });
+        continue;
+      }
+      const numbers = Object.keys(entry.variables).map(Number).sort((a, b) => a - b);
+      if (numbers.some((n, i) => n !== i + 1)) problems.push({ where, problem: `${template}: variables must be numbered 1, 2, 3… without gaps` });
+      const used = new Set([...entry.body.matchAll(/\{\{(\d+)\}\}/g)].map((m) => Number(m[1])));
+      for (const n of numbers) if (!used.has(n)) problems.push({ where, problem: `${template}: variable {{${n}}} is not in the body` });
+      for (const n of used) if (!numbers.includes(n)) problems.push({ where, problem: `${template}: the body uses {{${n}}}, which has no variable` });
+      for (const p of Object.values(entry.variables)) {
+        if (!allowed(p, catalogue.manifest.variables)) problems.push({ where, problem: `${template}: variable path "${p}" is not declared` });
+      }
+    }
+  }
+}
+
 export function checkCatalogue(catalogue: Catalogue, fixtures: ReadonlyArray<{ name: string; event: CaseEvent }>, onlyLanguage?: string): CheckResult {
   const result: CheckResult = {
     problems: catalogue.problems.filter((p) => !onlyLanguage || p.file.includes(`.${onlyLanguage}.`)).map((p) => ({ where: p.file, problem: p.problem })),
     rendered: [],
   };
+  checkContentTemplates(catalogue, onlyLanguage, result.problems);
   for (const [template, spec] of Object.entries(catalogue.manifest.templates)) {
     for (const channel of spec.channels) {
       for (const lang of catalogue.manifest.languages) {

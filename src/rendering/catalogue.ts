@@ -18,6 +18,8 @@ import { segmentSms } from './sms-segments.ts';
 import { previewTransliteration, type TransliterationPreview } from './transliteration.ts';
 
 const LANGUAGES = ['pl', 'fi', 'it', 'nl'] as const;
+const FORBIDDEN_IN_TEXT = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/;
+
 /** Staff-edited templates are untrusted input: a part may not be larger than this. */
 export const MAX_PART_CHARS = 20_000;
 export type Language = (typeof LANGUAGES)[number];
@@ -81,8 +83,18 @@ export interface RenderedMessage {
   transliteration?: Omit<TransliterationPreview, 'text' | 'after'>;
 }
 
+/** A Twilio Content template (approved by WhatsApp) for one template and language: used outside the 24-hour window. */
+export interface ContentTemplate {
+  contentSid: string;
+  /** Twilio's {{1}}, {{2}}… → render-context paths. */
+  variables: Record<string, string>;
+  body: string;
+}
+
 export interface Catalogue {
   manifest: Manifest;
+  /** templates/whatsapp/content.<lang>.yaml, by language then template (unvalidated: see the checks). */
+  contentTemplates: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   /** Parts that exist, by `${channel}/${template}.${lang}`; a missing file is simply absent. */
   parts: ReadonlyMap<string, ReadonlyMap<string, LoadedPart>>;
   /** Files the manifest declares that could not be loaded, with the reason. */
@@ -161,6 +173,16 @@ export async function loadCatalogue(opts: { templatesDir: string; localesDir: st
     }
   }
 
+  const contentTemplates = new Map<string, Record<string, unknown>>();
+  for (const lang of manifest.languages) {
+    try {
+      const parsed: unknown = parse(await readFile(path.join(opts.templatesDir, 'whatsapp', `content.${lang}.yaml`), 'utf8'));
+      if (parsed && typeof parsed === 'object') contentTemplates.set(lang, parsed as Record<string, unknown>);
+    } catch (err) {
+      if (!(err instanceof Error && 'code' in err && err.code === 'ENOENT')) problems.push({ file: `whatsapp/content.${lang}.yaml`, problem: 'is not valid YAML' });
+    }
+  }
+
   const languages = new Set(manifest.languages);
   const translators = new Map<string, ReturnType<typeof translator>>();
   // Settings depend only on language, channel and currency: built once, shared by every render.
@@ -190,6 +212,7 @@ export async function loadCatalogue(opts: { templatesDir: string; localesDir: st
 
   const catalogue: Catalogue = {
     manifest,
+    contentTemplates,
     parts,
     problems,
     languageFor,
@@ -226,6 +249,9 @@ export async function loadCatalogue(opts: { templatesDir: string; localesDir: st
         const p = loaded.get(part);
         if (!p) throw new TemplateError(`${channel} template "${template}" has no ${part} in ${lang}`);
         const text = p.compiled.render(context, settings).replace(/[ \t]+\n/g, '\n').trim();
+        // Plain-text parts reach phones and mail clients as they are: no control characters, no
+        // line separators, no bidi overrides (which can make a message read differently).
+        if (p.format === 'text' && FORBIDDEN_IN_TEXT.test(text)) throw new TemplateError(`${channel} ${template}.${lang} ${part} rendered a control or bidi character`);
         out[part] = channel === 'sms' ? toSmsText(text) : text;
       }
       const rendered: RenderedMessage = { template, channel, locale: lang, version, parts: out };

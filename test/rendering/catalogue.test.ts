@@ -73,6 +73,36 @@ describe('templates:check', () => {
     expect(sms).toMatchObject({ encoding: 'GSM-7', segments: 1, transliteration: { before: { encoding: 'UCS-2', segments: 2 }, segmentsSaved: 1, changes: { ł: 2, ś: 1, ć: 2 } } });
   });
 
+  it('checks each WhatsApp template’s approved Content template: SID, numbering, placeholders, paths', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'catalogue-'));
+    await writeFile(path.join(dir, 'catalogue.yaml'), MANIFEST.replace('channels: [sms, email]', 'channels: [whatsapp]').replace('requiredKeys: { sms: [optOut], email: [optOut] }', 'requiredKeys: {}'));
+    await mkdir(path.join(dir, 'whatsapp'));
+    await mkdir(path.join(dir, 'locales', 'fi'), { recursive: true });
+    await writeFile(path.join(dir, 'locales', 'fi', 'catalogue.json'), '{}');
+    await writeFile(path.join(dir, 'whatsapp', 'probe.fi.hbs'), '{{case.reference}}');
+    const check = async (yaml: string) => {
+      await writeFile(path.join(dir, 'whatsapp', 'content.fi.yaml'), yaml);
+      const catalogue = await loadCatalogue({ templatesDir: dir, localesDir: path.join(dir, 'locales') });
+      return checkCatalogue(catalogue, await contractFixtures()).problems.map((p) => p.problem).join('\n');
+    };
+    const sid = 'HX' + 'a'.repeat(32);
+    expect(await check(`probe:\n  contentSid: ${sid}\n  variables: { "1": case.reference }\n  body: "Asia {{1}}"\n`)).toBe('');
+    expect(await check('other: {}\n')).toMatch(/probe: needs contentSid/);
+    expect(await check(`probe:\n  contentSid: SM123\n  variables: { "1": case.reference }\n  body: "x {{1}}"\n`)).toMatch(/needs contentSid/);
+    expect(await check(`probe:\n  contentSid: ${sid}\n  variables: { "1": case.reference, "3": case.id }\n  body: "{{1}} {{3}}"\n`)).toMatch(/numbered 1, 2, 3/);
+    expect(await check(`probe:\n  contentSid: ${sid}\n  variables: { "1": case.reference }\n  body: "{{1}} {{2}}"\n`)).toMatch(/uses \{\{2\}\}, which has no variable/);
+    expect(await check(`probe:\n  contentSid: ${sid}\n  variables: { "1": debtor.iban }\n  body: "{{1}}"\n`)).toMatch(/"debtor\.iban" is not declared/);
+  });
+
+  it('refuses to render a control or bidi character into a text part', async () => {
+    const root = path.resolve(import.meta.dirname, '../..');
+    const catalogue = await loadCatalogue({ templatesDir: path.join(root, 'templates'), localesDir: path.join(root, 'locales') });
+    const [fixture] = await contractFixtures();
+    const spoof = { ...fixture!.event, case: { ...fixture!.event.case, creditor: { id: 'x', name: 'Bank\u202Eevil' } } };
+    expect(() => catalogue.render('case-opened', 'sms', spoof)).toThrow(/control or bidi character/);
+    expect(catalogue.render('case-opened', 'letter', spoof).parts.html).toContain('Bank');
+  });
+
   it('reads variable paths through helpers and conditions, but not inside #each and #with', () => {
     expect(variablesOf('{{#if data.offer}}{{money data.offer.amount}}{{/if}} {{t "x" n=case.reference}} {{#each debtor.address.lines}}{{this}}{{/each}}').sort()).toEqual(
       ['case.reference', 'data.offer', 'data.offer.amount', 'debtor.address.lines'],
