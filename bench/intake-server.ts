@@ -30,6 +30,7 @@ const config = loadConfig({
   SENDER_PHONE: '+31 20 000 0000',
   SENDER_EMAIL: 'help@bench.example',
   SENDER_WEB: 'https://bench.example',
+  LINK_SIGNING_SECRET: 'bench-link-signing-secret-0123456789',
 });
 
 const services = createServices(config);

@@ -21,6 +21,7 @@ const LOCAL_DEFAULTS = {
   SENDER_PHONE: '+31 20 123 4567',
   SENDER_EMAIL: 'help@demo-collect.example',
   SENDER_WEB: 'https://demo-collect.example',
+  LINK_SIGNING_SECRET: 'local-link-signing-secret-not-for-production',
 } as const;
 
 const Roles = Type.Union([Type.Literal('api'), Type.Literal('worker'), Type.Literal('all')]);
@@ -35,6 +36,8 @@ const ConfigSchema = Type.Object({
   databasePoolSize: Type.Integer({ minimum: 1, maximum: 200 }),
   redisUrl: Type.String({ pattern: '^rediss?://' }),
   queuePrefix: Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$' }),
+  /** Signs the pay and unsubscribe links in messages. */
+  linkSigningSecret: Type.String({ minLength: 24 }),
   /** A REST API key ensured at start (stored hashed), for a first client or the demo. */
   bootstrapApiKey: Type.Optional(Type.String({ minLength: 24 })),
   eventWebhookSecrets: Type.Array(Type.String({ pattern: '^whsec_[A-Za-z0-9+/=]{16,}$' }), { minItems: 1 }),
@@ -94,6 +97,7 @@ const ENV_NAMES: Record<string, string> = {
   '/twilio/maxPerSecond': 'TWILIO_MAX_PER_SECOND',
   '/logLevel': 'LOG_LEVEL',
   '/sender/email': 'SENDER_EMAIL',
+  '/linkSigningSecret': 'LINK_SIGNING_SECRET (at least 24 characters)',
   '/sender/web': 'SENDER_WEB (https://…)',
 };
 
@@ -129,7 +133,7 @@ export function loadConfig(env: Env = process.env): Config {
   const pick = (key: keyof typeof LOCAL_DEFAULTS): string | undefined => env[key] || (local ? LOCAL_DEFAULTS[key] : undefined);
   const port = int(env, 'PORT', 3000);
   const missing: string[] = (
-    ['DATABASE_URL', 'REDIS_URL', 'EVENT_WEBHOOK_SECRETS', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'SENDER_NAME', 'SENDER_PHONE', 'SENDER_EMAIL', 'SENDER_WEB'] as const
+    ['DATABASE_URL', 'REDIS_URL', 'EVENT_WEBHOOK_SECRETS', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'SENDER_NAME', 'SENDER_PHONE', 'SENDER_EMAIL', 'SENDER_WEB', 'LINK_SIGNING_SECRET'] as const
   ).filter((k) => !pick(k));
   if (!env.PUBLIC_URL && !local) missing.push('PUBLIC_URL');
   if (missing.length) throw new ConfigError(`missing required environment: ${missing.join(', ')}`);
@@ -150,6 +154,7 @@ export function loadConfig(env: Env = process.env): Config {
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 20),
     redisUrl: pick('REDIS_URL'),
     queuePrefix: env.QUEUE_PREFIX || 'dco',
+    linkSigningSecret: pick('LINK_SIGNING_SECRET'),
     ...(pick('BOOTSTRAP_API_KEY') ? { bootstrapApiKey: pick('BOOTSTRAP_API_KEY') } : {}),
     eventWebhookSecrets: (pick('EVENT_WEBHOOK_SECRETS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     publicUrl: (env.PUBLIC_URL || `http://127.0.0.1:${port}`).replace(/\/+$/, ''),

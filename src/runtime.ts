@@ -9,6 +9,7 @@ import { loadCatalogue } from './rendering/catalogue.ts';
 import { catalogueSmsRenderer, createTemplateStore, type TemplateStore } from './rendering/template-store.ts';
 import type { RenderEnvironment } from './rendering/render-context.ts';
 import type { Config } from './config.ts';
+import { signedLink } from './rendering/signed-links.ts';
 import { redisOptions, type Services } from './services.ts';
 import { startWorkers, type RunningWorkers } from './jobs/workers.ts';
 
@@ -27,11 +28,16 @@ export function createAdapters(services: Services): Map<Channel, ChannelAdapter>
 export function renderEnvironment(config: Config): RenderEnvironment {
   return {
     sender: config.sender,
-    links: (event) => ({
-      pay: `${config.sender.web}/pay/${encodeURIComponent(event.case.id)}`,
-      help: config.sender.web,
-      optOut: `${config.publicUrl}/v1/unsubscribe/${encodeURIComponent(event.case.id)}`,
-    }),
+    // Pay and unsubscribe links are signed and expire after 90 days.
+    links: (event) => {
+      const expires = new Date(Date.now() + 90 * 24 * 3600 * 1000);
+      const id = encodeURIComponent(event.case.id);
+      return {
+        pay: signedLink(config.sender.web, `/pay/${id}`, config.linkSigningSecret, expires),
+        help: config.sender.web,
+        optOut: signedLink(config.publicUrl, `/v1/unsubscribe/${id}`, config.linkSigningSecret, expires),
+      };
+    },
     today: () => new Date().toISOString().slice(0, 10),
   };
 }

@@ -16,6 +16,7 @@ const production = {
   SENDER_EMAIL: 'asiakaspalvelu@perinta.example',
   SENDER_WEB: 'https://perinta.example',
   SENDER_ADDRESS: 'PL 12|00100|Helsinki|FI',
+  LINK_SIGNING_SECRET: 'a-long-production-link-signing-secret',
 };
 
 describe('configuration', () => {
@@ -35,7 +36,7 @@ describe('configuration', () => {
 
   it('has no local defaults in production: it names every missing variable', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      new ConfigError('missing required environment: DATABASE_URL, REDIS_URL, EVENT_WEBHOOK_SECRETS, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, SENDER_NAME, SENDER_PHONE, SENDER_EMAIL, SENDER_WEB, PUBLIC_URL'),
+      new ConfigError('missing required environment: DATABASE_URL, REDIS_URL, EVENT_WEBHOOK_SECRETS, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, SENDER_NAME, SENDER_PHONE, SENDER_EMAIL, SENDER_WEB, LINK_SIGNING_SECRET, PUBLIC_URL'),
     );
   });
 

@@ -95,6 +95,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     SENDER_PHONE: '+31 20 000 0000',
     SENDER_EMAIL: 'help@bench.example',
     SENDER_WEB: 'https://bench.example',
+    LINK_SIGNING_SECRET: 'bench-link-signing-secret-0123456789',
     TWILIO_API_URL: standinUrl,
     TWILIO_MAX_PER_SECOND: '100000',
   };
