@@ -96,6 +96,14 @@ describe('template versions with four-eyes approval', () => {
     expect(await readFile(path.join(dir, 'sms', 'case-opened.fi.hbs'), 'utf8')).toBe(NEW_TEXT);
   });
 
+  it('previews a letter on its A4 page with the address in the envelope window, escaped', async () => {
+    const v = (await call('GET', '/v1/templates/case-opened/letter/nl/versions', author)).json().versions[0];
+    const nl = (await call('GET', `/v1/template-versions/${v.id}/preview`, author)).json().samples.find((s: { country: string }) => s.country === 'NL');
+    expect(nl.page).toMatch(/@page \{ size: A4;/);
+    expect(nl.page).toMatch(/<address>Sanne de Vries<br>Keizersgracht 123<br>1015 CJ Amsterdam<br>NL<\/address>/);
+    expect(nl.page).toMatch(/€\s129,00/); // Intl's no-break space stays in print
+  });
+
   it('a rollback is a new activation of the older version', async () => {
     const v1 = (await call('GET', base, author)).json().versions.find((v: { number: number }) => v.number === 1);
     expect((await call('POST', `/v1/template-versions/${v1.id}/activate`, author)).statusCode).toBe(200);

@@ -5,6 +5,7 @@ import { CHANNELS, type Channel } from '../domain/case-event.ts';
 import type { CaseEvent } from '../domain/case-event.ts';
 import { checkCandidate, sampleFor } from '../rendering/catalogue-check.ts';
 import { previewTransliteration } from '../rendering/transliteration.ts';
+import { letterPage } from '../rendering/letter-layout.ts';
 import { MAX_PART_CHARS, PARTS } from '../rendering/catalogue.ts';
 import type { TemplateStore } from '../rendering/template-store.ts';
 import { activateVersion, createDraft, getVersion, listVersions, reviewVersion, submitVersion, type TemplateVersion } from '../store/template-versions-repo.ts';
@@ -122,7 +123,9 @@ export default async function templateRoutes(app: FastifyInstance, opts: { templ
         try {
           const m = catalogue.renderWith(compiled.parts, `v${v.id}`, v.template, channel, sample.event, sample.environment);
           const sms = channel === 'sms' ? { encoding: m.encoding, segments: m.segments, transliteration: previewTransliteration(m.parts.body ?? '') } : {};
-          return { sample: fixture.name, country: fixture.event.case.country, parts: m.parts, ...sms };
+          // A letter is previewed on its A4 page, addresses placed for the envelope window.
+          const page = channel === 'letter' ? { page: letterPage(m.parts.html ?? '', sample.event, sample.environment.sender, v.locale) } : {};
+          return { sample: fixture.name, country: fixture.event.case.country, parts: m.parts, ...sms, ...page };
         } catch (err) {
           return { sample: fixture.name, country: fixture.event.case.country, error: err instanceof Error ? err.message : 'render failed' };
         }
