@@ -1,7 +1,7 @@
 import type { CaseEvent, Channel } from '../domain/case-event.ts';
 import { channelOrder, type Playbooks, type PlaybookStep } from '../domain/playbook.ts';
 import { messageId } from '../domain/message-id.ts';
-import { decide, type Decision } from '../policy/minimal-policy.ts';
+import { decide, POLICY_VERSION, type Decision } from '../policy/minimal-policy.ts';
 import type { SmsRenderer, SmsTemplateName } from '../rendering/sms-renderer.ts';
 import { TemplateError } from '../errors.ts';
 import type { Db } from '../store/db.ts';
@@ -59,7 +59,7 @@ function chooseChannel(step: PlaybookStep, state: ContactState, deps: PlanDeps, 
   return {
     channel: null,
     contactPoint: null,
-    decision: { outcome: 'block', rule: 'channel.none', reason: 'none of the playbook’s channels can be used for this debtor', deferUntil: null, policyVersion: 'minimal@1', evidence: {} },
+    decision: { outcome: 'block', rule: 'channel.none', reason: 'none of the playbook’s channels can be used for this debtor', deferUntil: null, policyVersion: POLICY_VERSION, evidence: {} },
     considered,
   };
 }

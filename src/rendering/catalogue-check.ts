@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { CaseEvent, Channel } from '../domain/case-event.ts';
 import { TemplateError } from '../errors.ts';
-import type { Catalogue, LoadedPart, RenderedMessage } from './catalogue.ts';
+import { LANGUAGE_OF_COUNTRY, type Catalogue, type LoadedPart, type RenderedMessage } from './catalogue.ts';
 import { SAMPLE_ENVIRONMENT, type RenderEnvironment } from './render-context.ts';
 
 export interface CatalogueProblem {
@@ -101,7 +101,7 @@ function checkEntry(
   const where = `${channel}/${template}.${lang}`;
   // Every body (an email's HTML and its text alike) carries the lines; a subject need not.
   const bodies = [...parts.entries()].filter(([part]) => part !== 'subject').map(([, p]) => p);
-  const country = Object.entries({ PL: 'pl', FI: 'fi', IT: 'it', NL: 'nl' }).find(([, l]) => l === lang)?.[0] ?? '';
+  const country = Object.entries(LANGUAGE_OF_COUNTRY).find(([, l]) => l === lang)?.[0] ?? '';
   const required = (manifest.requiredKeys[channel] ?? []).map((k) => spec.replaces?.[k] ?? k);
   const legal = [...(manifest.legal.all?.[template]?.[channel] ?? []), ...(manifest.legal[country]?.[template]?.[channel] ?? [])];
   for (const k of [...required, ...legal]) {

@@ -24,7 +24,7 @@ const FORBIDDEN_IN_TEXT = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029\
 export const MAX_PART_CHARS = 20_000;
 export type Language = (typeof LANGUAGES)[number];
 const INTL_LOCALE: Record<Language, string> = { pl: 'pl-PL', fi: 'fi-FI', it: 'it-IT', nl: 'nl-NL' };
-const LANGUAGE_OF_COUNTRY: Readonly<Record<string, Language>> = { PL: 'pl', FI: 'fi', IT: 'it', NL: 'nl' };
+export const LANGUAGE_OF_COUNTRY: Readonly<Record<string, Language>> = { PL: 'pl', FI: 'fi', IT: 'it', NL: 'nl' };
 
 const KeysByChannel = Type.Record(Type.String(), Type.Array(Type.String()));
 const Manifest = Type.Object({
