@@ -1,6 +1,7 @@
 // The catalogue's checks (npm run templates:check, and the tests): every declared file exists and
 // compiles; each renders with the sample data of every country; every SMS stays within its budget;
-// every electronic message carries the required keys; every country's legal blocks are present.
+// every electronic message carries the required keys; every country's legal blocks are present; a
+// template with a `reads` list reads nothing else (contact-request: no debt details may reach it).
 
 import Handlebars from 'handlebars';
 import { Type } from 'typebox';
@@ -45,30 +46,36 @@ interface AstNode {
   body?: AstNode[];
   data?: boolean;
   depth?: number;
+  parts?: string[];
 }
 
-/** Every variable path a template reads, outside #each/#with bodies (whose paths are relative). */
+/**
+ * Every variable path a template reads from the render context: paths outside #each/#with bodies,
+ * and inside them those that climb back to the root (`../` once per enclosing block, or `@root.`);
+ * paths relative to a block's item are not. Reading the whole context (`this` at the root) is "this".
+ */
 export function variablesOf(source: string): string[] {
   const found = new Set<string>();
-  const visit = (node: AstNode | undefined, isHelperName = false): void => {
+  // level: how many #each/#with bodies enclose the node.
+  const visit = (node: AstNode | undefined, level = 0, isHelperName = false): void => {
     if (!node) return;
     if (node.type === 'PathExpression') {
-      const path = String(node.original);
-      if (!isHelperName && !node.data && !node.depth && path !== 'this') found.add(path.replace(/^this\./, ''));
+      const fromRoot = node.data ? node.parts?.[0] === 'root' : (node.depth ?? 0) === level;
+      if (!isHelperName && fromRoot) found.add((node.data ? node.parts?.slice(1) : node.parts)?.join('.') || 'this');
       return;
     }
     if (node.type === 'MustacheStatement' || node.type === 'SubExpression' || node.type === 'BlockStatement') {
       const name = node.path?.original;
       const callsHelper = typeof name === 'string' && (HELPERS.has(name) || (node.params?.length ?? 0) > 0);
-      visit(node.path, callsHelper);
-      for (const p of node.params ?? []) visit(p);
-      for (const pair of node.hash?.pairs ?? []) visit(pair.value);
-      if (node.type === 'BlockStatement' && (name === 'each' || name === 'with')) return; // relative paths inside
-      visit(node.program);
-      visit(node.inverse);
+      visit(node.path, level, callsHelper);
+      for (const p of node.params ?? []) visit(p, level);
+      for (const pair of node.hash?.pairs ?? []) visit(pair.value, level);
+      const changesContext = node.type === 'BlockStatement' && (name === 'each' || name === 'with');
+      visit(node.program, changesContext ? level + 1 : level);
+      visit(node.inverse, level);
       return;
     }
-    for (const child of node.body ?? []) visit(child);
+    for (const child of node.body ?? []) visit(child, level);
   };
   visit(Handlebars.parse(source) as AstNode);
   return [...found];
@@ -110,6 +117,7 @@ function checkEntry(
   for (const part of parts.values()) {
     for (const variable of variablesOf(part.source)) {
       if (!allowed(variable, manifest.variables)) result.problems.push({ where: part.file, problem: `reads "${variable}", which the catalogue does not declare` });
+      else if (spec.reads && !allowed(variable, spec.reads)) result.problems.push({ where: part.file, problem: `reads "${variable}", which is not in the template's reads list` });
     }
   }
   for (const fixture of fixtures) {
@@ -154,6 +162,7 @@ function checkContentTemplates(catalogue: Catalogue, onlyLanguage: string | unde
       for (const n of used) if (!numbers.includes(n)) problems.push({ where, problem: `${template}: the body uses {{${n}}}, which has no variable` });
       for (const p of Object.values(entry.variables)) {
         if (!allowed(p, catalogue.manifest.variables)) problems.push({ where, problem: `${template}: variable path "${p}" is not declared` });
+        else if (spec.reads && !allowed(p, spec.reads)) problems.push({ where, problem: `${template}: variable path "${p}" is not in the template's reads list` });
       }
     }
   }

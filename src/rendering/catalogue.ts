@@ -41,6 +41,8 @@ const Manifest = Type.Object({
       channels: Type.Array(Type.Enum(CHANNELS)),
       segmentBudget: Type.Record(Type.String(), Type.Integer({ minimum: 1, maximum: 10 })),
       replaces: Type.Optional(Type.Record(Type.String(), Type.String())),
+      /** When set, the template may read only these paths (patterns as in `variables`), on top of `variables`. */
+      reads: Type.Optional(Type.Array(Type.String())),
     }),
   ),
 });

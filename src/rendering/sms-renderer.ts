@@ -27,6 +27,7 @@ export const SMS_TEMPLATE_NAMES = [
   'debt-advice-referral',
   'opt-out-confirmation',
   'help-reply',
+  'contact-request',
 ] as const;
 export type SmsTemplateName = (typeof SMS_TEMPLATE_NAMES)[number];
 
