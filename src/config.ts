@@ -69,6 +69,10 @@ const ConfigSchema = Type.Object({
     address: Type.Object({ lines: Type.Array(Type.String()), postalCode: Type.String(), city: Type.String(), country: Type.String() }),
   }),
   logLevel: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /** Message bodies older than this are purged; the facts (template, version, statuses, decisions) stay. */
+  messageBodyRetentionDays: Type.Integer({ minimum: 1, maximum: 3650 }),
+  /** Tests and demos only: the service's clock starts at this instant and runs on from there. */
+  clockStart: Type.Optional(Type.String({ format: 'date-time' })),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -99,6 +103,8 @@ const ENV_NAMES: Record<string, string> = {
   '/sender/email': 'SENDER_EMAIL',
   '/linkSigningSecret': 'LINK_SIGNING_SECRET (at least 24 characters)',
   '/sender/web': 'SENDER_WEB (https://…)',
+  '/messageBodyRetentionDays': 'MESSAGE_BODY_RETENTION_DAYS (1–3650)',
+  '/clockStart': 'CLOCK_START (an ISO 8601 instant)',
 };
 
 function int(env: Env, key: string, fallback: number): number {
@@ -137,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
   ).filter((k) => !pick(k));
   if (!env.PUBLIC_URL && !local) missing.push('PUBLIC_URL');
   if (missing.length) throw new ConfigError(`missing required environment: ${missing.join(', ')}`);
+  if (env.CLOCK_START && !local) throw new ConfigError('CLOCK_START is for tests and demos; it is refused when NODE_ENV=production');
 
   const sendersByCountry = parseSenders(env.TWILIO_SENDERS);
   const messagingServiceSid = env.TWILIO_MESSAGING_SERVICE_SID || (local && !Object.keys(sendersByCountry).length ? LOCAL_DEFAULTS.TWILIO_MESSAGING_SERVICE_SID : undefined);
@@ -183,6 +190,8 @@ export function loadConfig(env: Env = process.env): Config {
       address: parseAddress(env.SENDER_ADDRESS || (local ? 'Postbus 123|1000 AA|Amsterdam|NL' : '')),
     },
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    messageBodyRetentionDays: int(env, 'MESSAGE_BODY_RETENTION_DAYS', 180),
+    ...(env.CLOCK_START ? { clockStart: env.CLOCK_START } : {}),
   };
   if (!checker.Check(config)) {
     const problems = [...checker.Errors(config)].slice(0, 5).map((e) => `${ENV_NAMES[e.instancePath.replace(/\/\d+$/, '')] ?? e.instancePath} ${e.message}`);

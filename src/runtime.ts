@@ -64,9 +64,9 @@ export async function startWorkerRole(
     config,
     connection: redisOptions(config.redisUrl, true),
     log,
-    plan: { db, queues, playbooks, renderer, channels: new Set(adapters.keys()), log, metrics },
-    dispatch: { db, adapters, publicUrl: config.publicUrl, log, metrics },
-    sweep: { db, queues, log, graceMs: config.workers.sweepGraceMs },
+    plan: { db, queues, playbooks, packs: services.packs, renderer, channels: new Set(adapters.keys()), log, metrics, now: services.now },
+    dispatch: { db, adapters, packs: services.packs, publicUrl: config.publicUrl, log, metrics, now: services.now },
+    sweep: { db, queues, log, graceMs: config.workers.sweepGraceMs, now: services.now },
   });
   return {
     async close() {

@@ -4,6 +4,8 @@ import { createDb, type Db } from './store/db.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { createClock } from './clock.ts';
+import { loadPacks, type Packs } from './policy/pack.ts';
 
 /** The long-lived parts every role shares, built once per process (tests build their own). */
 export interface Services {
@@ -14,6 +16,10 @@ export interface Services {
   redis: Redis;
   queues: Queues;
   metrics: Metrics;
+  /** The contact policy packs (policy/), validated at start. */
+  packs: Packs;
+  /** The service's clock: real time, or CLOCK_START running on (tests and demos). */
+  now(): Date;
   close(): Promise<void>;
 }
 
@@ -50,6 +56,8 @@ export function createServices(config: Config, log: Logger = createLogger(config
   const queues = createQueues(redis, config.queuePrefix);
   const metrics = createMetrics();
   return {
+    now: createClock(config.clockStart),
+    packs: loadPacks(),
     config,
     log,
     db,

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { ROOT_DIR } from '../src/runtime.ts';
 import { signWebhook } from '../src/http/webhook-signature.ts';
 import { startTwilioStandin } from '../scripts/standins/twilio-standin.ts';
-import { ACCOUNT_SID, AUTH_TOKEN, eventually, SECRET } from './support/harness.ts';
+import { ACCOUNT_SID, AUTH_TOKEN, eventually, SECRET, TEST_CLOCK_START } from './support/harness.ts';
 import { contractEvent } from './support/fixtures.ts';
 
 const schema = `t_proc_${randomBytes(4).toString('hex')}`;
@@ -19,7 +19,7 @@ afterAll(async () => {
 function start(env: Record<string, string>) {
   const child = spawn(process.execPath, ['src/main.ts'], {
     cwd: ROOT_DIR,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', LOG_LEVEL: 'info', DATABASE_SCHEMA: schema, QUEUE_PREFIX: schema, PORT: '0', HOST: '127.0.0.1', ...env },
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', LOG_LEVEL: 'info', CLOCK_START: TEST_CLOCK_START, DATABASE_SCHEMA: schema, QUEUE_PREFIX: schema, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

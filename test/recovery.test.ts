@@ -16,7 +16,9 @@ afterAll(async () => {
 
 const eventFor = (n: number): CaseEvent => {
   const base = contractEvent('fi-case-opened');
-  return { ...base, id: `evt-recovery-${n}`, case: { ...base.case, id: `FI-REC-${n}` }, debtor: { ...base.debtor, id: `deb-rec-${n}` } };
+  // Each debtor has a number of their own: a number two debtors share never receives debt details.
+  const contactPoints = base.debtor.contactPoints.map((p) => (p.channel === 'sms' ? { ...p, address: `+3584012${String(n).padStart(5, '0')}` } : p));
+  return { ...base, id: `evt-recovery-${n}`, case: { ...base.case, id: `FI-REC-${n}` }, debtor: { ...base.debtor, id: `deb-rec-${n}`, contactPoints } };
 };
 
 const statusCount = async (status: string) =>
@@ -51,7 +53,7 @@ describe('a send whose outcome is unknown is reconciled, never blindly repeated'
     const { createSmsRenderer } = await import('../src/rendering/sms-renderer.ts');
     const { ROOT_DIR } = await import('../src/runtime.ts');
     await planEvent(
-      { db: h.services.db, queues: h.services.queues, playbooks: await loadPlaybooks(`${ROOT_DIR}/playbooks`), renderer: await createSmsRenderer(), channels: new Set(['sms' as const]), log: h.services.log, metrics: h.services.metrics },
+      { db: h.services.db, queues: h.services.queues, playbooks: await loadPlaybooks(`${ROOT_DIR}/playbooks`), renderer: await createSmsRenderer(), channels: new Set(['sms' as const]), log: h.services.log, metrics: h.services.metrics, packs: h.services.packs, now: h.services.now },
       `evt-recovery-${n}`,
     );
     const { rows } = await h.services.db.query<{ id: string; to_address: string; body: string }>(`select id, to_address, body from messages where event_id = $1`, [`evt-recovery-${n}`]);
@@ -60,7 +62,7 @@ describe('a send whose outcome is unknown is reconciled, never blindly repeated'
     return { id: row.id, to: row.to_address, body: row.body };
   }
 
-  const deps = (): DispatchDeps => ({ db: h.services.db, adapters: createAdapters(h.services), publicUrl: h.config.publicUrl, log: h.services.log, metrics: h.services.metrics });
+  const deps = (): DispatchDeps => ({ db: h.services.db, adapters: createAdapters(h.services), packs: h.services.packs, publicUrl: h.config.publicUrl, log: h.services.log, metrics: h.services.metrics, now: h.services.now });
 
   it('adopts the provider’s message when the crash came after the provider accepted it', async () => {
     const msg = await plannedMessage(100);
@@ -122,7 +124,7 @@ describe('a send whose outcome is unknown is reconciled, never blindly repeated'
     const { rows } = await h.services.db.query(`select stage, outcome, rule from decisions where message_id = $1 order by id`, [msg.id]);
     expect(rows).toEqual([
       { stage: 'plan', outcome: 'allow', rule: 'allow' },
-      { stage: 'dispatch', outcome: 'block', rule: 'hold.case' },
+      { stage: 'dispatch', outcome: 'block', rule: 'hold.insolvency' },
     ]);
   });
 });

@@ -47,6 +47,8 @@ describe('Twilio status callbacks', () => {
       channels: new Set(['sms' as const]),
       log: h.services.log,
       metrics: h.services.metrics,
+      packs: h.services.packs,
+      now: h.services.now,
     };
     for (const r of rows) await planEvent(deps, r.id);
     messageId = (await h.services.db.query<{ id: string }>(`select id from messages limit 1`)).rows[0]?.id ?? '';

@@ -28,7 +28,9 @@ const call = (method: 'GET' | 'POST', url: string, headers: Record<string, strin
 
 async function sendFinnishEvent(id: string, caseId: string) {
   const e = contractEvent('fi-case-opened');
-  await h.postEvent(JSON.stringify({ ...e, id, case: { ...e.case, id: caseId } }));
+  // A debtor per case: the contact caps would hold back a second message to one debtor the same day.
+  const debtor = { ...e.debtor, id: `deb-${caseId}`, contactPoints: [{ channel: 'sms' as const, address: `+3584055${caseId.replace(/\D/g, '').padStart(5, '5')}`, verified: true }] };
+  await h.postEvent(JSON.stringify({ ...e, id, case: { ...e.case, id: caseId }, debtor }));
   return eventually(async () => {
     const { rows } = await h.services.db.query<{ body: string; template_version: string }>(`select body, template_version from messages where case_id = $1 and status = 'delivered'`, [caseId]);
     return rows[0];
@@ -92,7 +94,7 @@ describe('template versions with four-eyes approval', () => {
     const written = await exportVersions(versions, dir);
     expect(written).toContain('sms/case-opened.fi.hbs');
     expect(written).toContain('email/case-opened.fi.subject.hbs');
-    expect(written).toHaveLength(52 + 52 + 156 + 32);
+    expect(written).toHaveLength(56 + 56 + 168 + 32);
     expect(await readFile(path.join(dir, 'sms', 'case-opened.fi.hbs'), 'utf8')).toBe(NEW_TEXT);
   });
 

@@ -27,7 +27,8 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export const CHANNELS = ['sms', 'whatsapp', 'email', 'letter'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const HOLD_REASONS = ['dispute', 'insolvency', 'vulnerable', 'deceased', 'ceaseContact', 'legal'] as const;
+// debtAdvice and moratorium (e.g. a Dutch Wgs art. 5 court moratorium) stop collection like insolvency.
+export const HOLD_REASONS = ['dispute', 'insolvency', 'debtAdvice', 'moratorium', 'vulnerable', 'deceased', 'ceaseContact', 'legal'] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
 
 export const Balance = Type.Object({
@@ -41,6 +42,8 @@ export const CaseSnapshot = Type.Object({
   id: Id,
   reference: Type.String({ minLength: 1, maxLength: 64 }),
   creditor: Type.Object({ id: Id, name: Type.String({ minLength: 1, maxLength: 200 }) }),
+  /** Selects policy overrides in policy/overrides/portfolios/<portfolio>.yaml. */
+  portfolio: Type.Optional(Id),
   country: Country,
   currency: Type.String({ pattern: '^[A-Z]{3}$' }),
   balance: Balance,
@@ -55,7 +58,8 @@ export const ContactPoint = Type.Object({
   channel: Type.Enum(CHANNELS),
   address: Type.String({ minLength: 3, maxLength: 320 }),
   verified: Type.Boolean(),
-  kind: Type.Optional(Type.Union([Type.Literal('personal'), Type.Literal('work'), Type.Literal('shared')])),
+  /** estate: reaches the estate of a deceased debtor (used only after the pack's pause). */
+  kind: Type.Optional(Type.Union([Type.Literal('personal'), Type.Literal('work'), Type.Literal('shared'), Type.Literal('estate')])),
   optIn: Type.Optional(Type.Boolean()),
 });
 

@@ -1,8 +1,12 @@
 import type { ChannelAdapter, SendResult } from '../channels/channel-adapter.ts';
 import { PermanentChannelError, TransientChannelError } from '../errors.ts';
-import { decide } from '../policy/minimal-policy.ts';
+import { decide } from '../policy/contact-policy.ts';
+import { isHeld, type Decision } from '../policy/decision.ts';
+import type { Contact } from '../policy/caps.ts';
+import type { Packs } from '../policy/pack.ts';
+import { packFor } from './message-planner.ts';
 import { withTransaction, type Db } from '../store/db.ts';
-import { markContactPoint } from '../store/contact-state-repo.ts';
+import { LEDGER_LOOKBACK_MS, loadLedger, markContactPoint } from '../store/contact-state-repo.ts';
 import {
   adoptProviderMessage,
   applyStatus,
@@ -23,6 +27,7 @@ import type { Metrics } from '../metrics.ts';
 export interface DispatchDeps {
   db: Db;
   adapters: ReadonlyMap<string, ChannelAdapter>;
+  packs: Packs;
   publicUrl: string;
   log: Logger;
   metrics: Metrics;
@@ -30,7 +35,8 @@ export interface DispatchDeps {
 }
 
 export type DispatchResult =
-  | { kind: 'missing' | 'finished' | 'blocked' | 'deferred' }
+  | { kind: 'missing' | 'finished' | 'blocked' | 'held' }
+  | { kind: 'deferred'; until: Date }
   | { kind: 'sent'; providerId: string; reconciled: boolean };
 
 /** Thrown for a permanent failure: the job must not be retried (the worker maps it to UnrecoverableError). */
@@ -49,16 +55,35 @@ const RECONCILE_SLACK_MS = 60_000;
 
 export const statusCallbackUrl = (publicUrl: string, messageId: string): string => `${publicUrl}/v1/providers/twilio/status/${messageId}`;
 
-type Claim = { kind: 'send'; row: DispatchRow } | { kind: 'reconcile'; row: DispatchRow } | { kind: 'missing' | 'finished' | 'blocked' | 'deferred' };
+type Claim =
+  | { kind: 'send'; row: DispatchRow }
+  | { kind: 'reconcile'; row: DispatchRow }
+  | { kind: 'deferred'; until: Date }
+  | { kind: 'missing' | 'finished' | 'blocked' | 'held' };
+
+/** The policy's answer for a message about to be sent; a message written with debt details never goes where only a minimal one may. */
+function decideBeforeSending(deps: DispatchDeps, row: DispatchRow, history: readonly Contact[], now: Date): Decision {
+  const { state } = row;
+  const contactPoint = state.contactPoints.find((p) => p.id === row.contactPointId) ?? null;
+  const decision = decide({ stage: 'dispatch', channel: row.channel, contactPoint, holds: state.holds, debtor: state.debtor, pack: packFor(deps, state), capExempt: row.capExempt, history, now });
+  if (decision.outcome !== 'block' && decision.content === 'minimal' && row.content === 'full') {
+    return { ...decision, outcome: 'block', rule: `${String(decision.evidence.contentRule ?? 'privacy.unverified')}`, deferUntil: null, reason: 'the message was written with debt details, but this contact point may now only receive a minimal message; it is not sent' };
+  }
+  return decision;
+}
+
+const nextStatusOf = (d: Decision): DispatchDecisionRecord['nextStatus'] => (d.outcome === 'allow' ? 'sending' : d.outcome === 'block' ? 'blocked' : isHeld(d) ? 'held' : 'pending');
 
 /**
- * Under the message row locks and the debtors' locks: check the policy again and claim the sends,
- * for a whole batch of messages in one transaction.
+ * Under the message row locks and the debtors' locks: check the policy again, with the ledger read
+ * under those locks, and claim the sends, for a whole batch of messages in one transaction. A
+ * message claimed here joins its debtor's ledger at once, so the next one in the batch sees it.
  */
 async function claimBatch(deps: DispatchDeps, messageIds: readonly string[]): Promise<Claim[]> {
   const now = deps.now?.() ?? new Date();
   return withTransaction(deps.db, async (tx) => {
     const rows = await lockMessagesForDispatch(tx, messageIds);
+    const ledger = await loadLedger(tx, [...new Set([...rows.values()].map((r) => r.debtorId))], new Date(now.getTime() - LEDGER_LOOKBACK_MS));
     const records: DispatchDecisionRecord[] = [];
     const exhausted: StatusReport[] = [];
     const claims = new Map<string, Claim>();
@@ -81,13 +106,19 @@ async function claimBatch(deps: DispatchDeps, messageIds: readonly string[]): Pr
         claims.set(id, { kind: 'finished' });
         continue;
       }
-      const { state } = row;
-      const contactPoint = state.contactPoints.find((p) => p.id === row.contactPointId) ?? null;
-      const decision = decide({ stage: 'dispatch', channel: row.channel, contactPoint, caseHold: state.caseHold, debtorFlags: state.debtorFlags, now });
+      const history = ledger.get(row.debtorId) ?? [];
+      const decision = decideBeforeSending(deps, row, history, now);
       deps.metrics.decisions.inc({ stage: 'dispatch', outcome: decision.outcome, rule: decision.rule });
-      const nextStatus = decision.outcome === 'allow' ? 'sending' : decision.outcome === 'block' ? 'blocked' : 'pending';
-      records.push({ row, stage: 'dispatch', decision, nextStatus });
-      claims.set(id, decision.outcome === 'allow' ? { kind: 'send', row: { ...row, status: 'sending' } } : { kind: decision.outcome === 'block' ? 'blocked' : 'deferred' });
+      const nextStatus = nextStatusOf(decision);
+      records.push({ row, stage: 'dispatch', decision, nextStatus, at: now });
+      if (nextStatus === 'sending') {
+        ledger.set(row.debtorId, [...history, { at: now, channel: row.channel, capExempt: row.capExempt }]);
+        claims.set(id, { kind: 'send', row: { ...row, status: 'sending' } });
+      } else if (nextStatus === 'pending' && decision.deferUntil) {
+        claims.set(id, { kind: 'deferred', until: decision.deferUntil });
+      } else {
+        claims.set(id, { kind: nextStatus === 'held' ? 'held' : 'blocked' });
+      }
     }
     await recordDispatchDecisions(tx, records);
     await applyStatuses(tx, exhausted);
@@ -181,6 +212,7 @@ export async function dispatchMessage(deps: DispatchDeps, messageId: string): Pr
     claimed = await claim(messageId);
     if (claimed.kind === 'reconcile') throw new Error('message went back to an unknown state while reconciling');
   }
+  if (claimed.kind === 'deferred') return { kind: 'deferred', until: claimed.until };
   if (claimed.kind !== 'send') return { kind: claimed.kind };
   const { row } = claimed;
   const result = await send(deps, adapterFor(deps, row), row);

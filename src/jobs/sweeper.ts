@@ -10,6 +10,8 @@ export interface SweepDeps {
   log: Logger;
   graceMs: number;
   batchSize?: number;
+  /** The service clock, for the delays of deferred messages (row ages are compared in real time). */
+  now?: () => Date;
 }
 
 export interface SweepResult {
@@ -29,7 +31,7 @@ export async function sweep(deps: SweepDeps, now = new Date()): Promise<SweepRes
   const events = await findUnplannedEvents(deps.db, olderThan, limit);
   await enqueuePlans(deps.queues, events);
   const messages = await findUnfinishedMessages(deps.db, olderThan, limit);
-  await enqueueDispatches(deps.queues, messages, now.getTime());
+  await enqueueDispatches(deps.queues, messages, (deps.now?.() ?? now).getTime());
   if (events.length || messages.length) deps.log.info({ events: events.length, messages: messages.length }, 'sweeper re-enqueued unfinished work');
   return { events: events.length, messages: messages.length };
 }

@@ -1,4 +1,5 @@
-import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
+import { realTimestamp } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { PLAN_QUEUE, dispatchQueueName, type DispatchJob, type PlanJob } from './queues.ts';
@@ -29,9 +30,15 @@ export function startWorkers(opts: {
 
   const smsWorker = new Worker<DispatchJob>(
     dispatchQueueName('sms'),
-    async (job) => {
+    async (job, token) => {
       try {
-        return await dispatchMessage(opts.dispatch, job.data.messageId);
+        const result = await dispatchMessage(opts.dispatch, job.data.messageId);
+        if (result.kind === 'deferred' && token) {
+          // The policy says "not before T": the same job waits until then and asks again.
+          await job.moveToDelayed(realTimestamp(result.until, opts.dispatch.now?.() ?? new Date()), token);
+          throw new DelayedError();
+        }
+        return result;
       } catch (err) {
         if (err instanceof DispatchFailedPermanently) throw new UnrecoverableError(err.message);
         throw err;

@@ -35,12 +35,15 @@ fresh as (
   from input i join ev on ev.id = i.id left join debtors d on d.id = i.debtor_id
 ),
 d as (
-  insert into debtors as t (id, locale, time_zone, address_country, preferred_channel, flags, personal, last_event_at)
-  select debtor_id, locale, time_zone, address_country, preferred_channel, flags, personal, occurred_at from fresh
+  insert into debtors as t (id, locale, time_zone, address_country, preferred_channel, flags, personal, last_event_at, deceased_since)
+  select debtor_id, locale, time_zone, address_country, preferred_channel, flags, personal, occurred_at,
+         case when (flags->>'deceased')::boolean then occurred_at end from fresh
   on conflict (id) do update set
     locale = excluded.locale, time_zone = excluded.time_zone, address_country = excluded.address_country,
     preferred_channel = excluded.preferred_channel, flags = excluded.flags, personal = excluded.personal,
-    last_event_at = excluded.last_event_at, updated_at = now()
+    last_event_at = excluded.last_event_at, updated_at = now(),
+    -- When we first learnt of the death: the estate's pause counts from here.
+    deceased_since = case when (excluded.flags->>'deceased')::boolean then coalesce(t.deceased_since, excluded.deceased_since) end
   where t.last_event_at <= excluded.last_event_at
   returning id
 ),

@@ -1,10 +1,10 @@
 import type { Channel } from '../domain/case-event.ts';
-import type { Decision, Stage } from '../policy/minimal-policy.ts';
+import type { Content, Decision, Stage } from '../policy/decision.ts';
 import type { Queryable } from './db.ts';
 import { CONTACT_STATE_COLUMNS, toContactState, type ContactState, type ContactStateRow } from './contact-state-repo.ts';
 
-export type MessageStatus = 'pending' | 'sending' | 'unknown' | 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'read' | 'blocked' | 'cancelled';
-export type StatusSource = 'planner' | 'dispatcher' | 'provider' | 'reconciler' | 'sweeper';
+export type MessageStatus = 'pending' | 'held' | 'sending' | 'unknown' | 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'read' | 'blocked' | 'cancelled';
+export type StatusSource = 'planner' | 'dispatcher' | 'provider' | 'reconciler' | 'sweeper' | 'policy';
 
 export interface NewMessage {
   id: string;
@@ -21,9 +21,11 @@ export interface NewMessage {
   body: string | null;
   encoding: string | null;
   segments: number | null;
-  status: 'pending' | 'blocked' | 'failed';
+  status: 'pending' | 'held' | 'blocked' | 'failed';
   notBefore: Date | null;
   lastErrorCode: string | null;
+  capExempt: boolean;
+  content: Content;
   decision: Decision;
 }
 
@@ -32,21 +34,21 @@ export interface NewMessage {
 const INSERT_PLAN = `
 with m as (
   insert into messages (id, event_id, case_id, debtor_id, step, channel, contact_point_id, to_address, template,
-                        template_version, locale, body, encoding, segments, status, not_before, last_error_code)
+                        template_version, locale, body, encoding, segments, status, not_before, last_error_code, cap_exempt, content)
   select x.id, x.event_id, x.case_id, x.debtor_id, x.step, x.channel, x.contact_point_id::bigint, x.to_address, x.template,
-         x.template_version, x.locale, x.body, x.encoding, x.segments, x.status, x.not_before, x.last_error_code
+         x.template_version, x.locale, x.body, x.encoding, x.segments, x.status, x.not_before, x.last_error_code, x.cap_exempt, x.content
   from jsonb_to_recordset($1::jsonb) as x(id text, event_id text, case_id text, debtor_id text, step text, channel text,
        contact_point_id text, to_address text, template text, template_version text, locale text, body text, encoding text,
-       segments int, status text, not_before timestamptz, last_error_code text)
+       segments int, status text, not_before timestamptz, last_error_code text, cap_exempt boolean, content text)
   on conflict (id) do nothing
   returning id, status
 ),
 s as (insert into message_statuses (message_id, status, source) select id, status, 'planner' from m),
 d as (
-  insert into decisions (message_id, event_id, case_id, stage, channel, outcome, defer_until, rule, reason, policy_version, evidence)
-  select y.message_id, y.event_id, y.case_id, 'plan', y.channel, y.outcome, y.defer_until, y.rule, y.reason, y.policy_version, y.evidence
+  insert into decisions (message_id, event_id, case_id, stage, channel, outcome, defer_until, rule, reason, policy_version, evidence, content)
+  select y.message_id, y.event_id, y.case_id, 'plan', y.channel, y.outcome, y.defer_until, y.rule, y.reason, y.policy_version, y.evidence, y.decision_content
   from jsonb_to_recordset($1::jsonb) as y(id text, message_id text, event_id text, case_id text, channel text, outcome text,
-       defer_until timestamptz, rule text, reason text, policy_version text, evidence jsonb)
+       defer_until timestamptz, rule text, reason text, policy_version text, evidence jsonb, decision_content text)
   where y.id in (select id from m)
 )
 update events set status = 'planned', planned_at = now() where id = any($2::text[]) and status = 'received'`;
@@ -71,6 +73,9 @@ export async function insertPlan(db: Queryable, eventIds: readonly string[], mes
     status: m.status,
     not_before: m.notBefore,
     last_error_code: m.lastErrorCode,
+    cap_exempt: m.capExempt,
+    content: m.content,
+    decision_content: m.decision.content,
     outcome: m.decision.outcome,
     defer_until: m.decision.deferUntil,
     rule: m.decision.rule,
@@ -96,6 +101,28 @@ export async function pendingMessagesOfEvent(db: Queryable, eventId: string): Pr
   return rows.map((r) => ({ id: r.id, channel: r.channel, notBefore: r.not_before }));
 }
 
+/**
+ * Messages that waited for a hold of these debtors, where neither the case nor the debtor holds
+ * any more: back to `pending`, so dispatch puts them through the policy again.
+ */
+export async function releaseHeldMessages(db: Queryable, debtorIds: readonly string[]): Promise<PendingMessageRef[]> {
+  if (!debtorIds.length) return [];
+  const { rows } = await db.query<{ id: string; channel: Channel }>({
+    name: 'release-held-messages',
+    text: `with r as (
+             update messages m set status = 'pending', not_before = null, updated_at = now()
+               from cases c, debtors d
+              where m.debtor_id = any($1::text[]) and m.status = 'held' and c.id = m.case_id and d.id = m.debtor_id
+                and c.hold_reason is null and not coalesce((d.flags->>'dispute')::boolean, false)
+             returning m.id, m.channel
+           ),
+           s as (insert into message_statuses (message_id, status, source) select id, 'pending', 'policy' from r)
+           select id, channel from r`,
+    values: [debtorIds],
+  });
+  return rows.map((r) => ({ id: r.id, channel: r.channel, notBefore: null }));
+}
+
 /** Unfinished messages older than the grace period: their jobs may be lost. */
 export async function findUnfinishedMessages(db: Queryable, olderThan: Date, limit: number): Promise<PendingMessageRef[]> {
   const { rows } = await db.query<{ id: string; channel: Channel; not_before: Date | null }>(
@@ -117,6 +144,8 @@ export interface DispatchRow {
   toAddress: string;
   body: string;
   status: MessageStatus;
+  capExempt: boolean;
+  content: Content;
   attempts: number;
   sendingAt: Date | null;
   country: string;
@@ -141,7 +170,7 @@ export async function lockMessagesForDispatch(tx: Queryable, messageIds: readonl
   const { rows } = await tx.query<DispatchQueryRow>({
     name: 'lock-messages-for-dispatch',
     text: `select m.id, m.event_id as "eventId", m.case_id as "caseId", m.debtor_id as "debtorId", m.channel,
-                  m.contact_point_id::text as "contactPointId", m.to_address as "toAddress", m.body, m.status, m.attempts,
+                  m.contact_point_id::text as "contactPointId", m.to_address as "toAddress", m.body, m.status, m.attempts, m.cap_exempt as "capExempt", m.content,
                   m.sending_at as "sendingAt", ${CONTACT_STATE_COLUMNS}
              from messages m join cases c on c.id = m.case_id join debtors d on d.id = c.debtor_id
             where m.id = any($1::text[])
@@ -151,8 +180,9 @@ export async function lockMessagesForDispatch(tx: Queryable, messageIds: readonl
   });
   return new Map(
     rows.map((row) => {
-      const { hold_reason, flags, preferred_channel, points, ...message } = row;
-      return [row.id, { ...message, state: toContactState({ hold_reason, country: row.country, flags, preferred_channel, points }) }];
+      const { hold_reason, hold_since, creditor_id, portfolio, flags, preferred_channel, time_zone, address_country, deceased_since, points, ...message } = row;
+      const state = toContactState({ hold_reason, hold_since, country: row.country, creditor_id, portfolio, flags, preferred_channel, time_zone, address_country, deceased_since, points });
+      return [row.id, { ...message, state }];
     }),
   );
 }
@@ -161,13 +191,15 @@ export interface DispatchDecisionRecord {
   row: DispatchRow;
   stage: Stage;
   decision: Decision;
-  nextStatus: 'sending' | 'blocked' | 'pending';
+  nextStatus: 'sending' | 'blocked' | 'pending' | 'held';
+  /** The decision's instant: the ledger's contact time when the message is claimed. */
+  at: Date;
 }
 
 /** Records dispatch-time decisions and moves each message: to `sending` if allowed, else as decided. */
 export async function recordDispatchDecisions(tx: Queryable, records: readonly DispatchDecisionRecord[]): Promise<void> {
   if (!records.length) return;
-  const rows = records.map(({ row, stage, decision, nextStatus }) => ({
+  const rows = records.map(({ row, stage, decision, nextStatus, at }) => ({
     message_id: row.id,
     event_id: row.eventId,
     case_id: row.caseId,
@@ -179,22 +211,26 @@ export async function recordDispatchDecisions(tx: Queryable, records: readonly D
     reason: decision.reason,
     policy_version: decision.policyVersion,
     evidence: decision.evidence,
+    content: decision.content,
     next_status: nextStatus,
+    at,
   }));
   await tx.query({
     name: 'record-dispatch-decisions',
     text: `with x as (
        select * from jsonb_to_recordset($1::jsonb) as x(message_id text, event_id text, case_id text, stage text, channel text,
-              outcome text, defer_until timestamptz, rule text, reason text, policy_version text, evidence jsonb, next_status text)
+              outcome text, defer_until timestamptz, rule text, reason text, policy_version text, evidence jsonb, content text,
+              next_status text, at timestamptz)
      ),
      d as (
-       insert into decisions (message_id, event_id, case_id, stage, channel, outcome, defer_until, rule, reason, policy_version, evidence)
-       select message_id, event_id, case_id, stage, channel, outcome, defer_until, rule, reason, policy_version, evidence from x
+       insert into decisions (message_id, event_id, case_id, stage, channel, outcome, defer_until, rule, reason, policy_version, evidence, content)
+       select message_id, event_id, case_id, stage, channel, outcome, defer_until, rule, reason, policy_version, evidence, content from x
      ),
      s as (insert into message_statuses (message_id, status, source) select message_id, next_status, 'dispatcher' from x where next_status <> 'pending')
      update messages m set status = x.next_status,
             attempts = m.attempts + case when x.next_status = 'sending' then 1 else 0 end,
             sending_at = case when x.next_status = 'sending' then now() else m.sending_at end,
+            contacted_at = case when x.next_status = 'sending' then coalesce(m.contacted_at, x.at) else m.contacted_at end,
             not_before = coalesce(x.defer_until, m.not_before),
             updated_at = now()
        from x where m.id = x.message_id`,
@@ -288,7 +324,8 @@ export async function claimedProviderIds(db: Queryable, providerIds: readonly st
 export async function markNotSent(db: Queryable, messageId: string, errorCode: string | null = null): Promise<void> {
   await db.query(
     `with s as (insert into message_statuses (message_id, status, error_code, source) values ($1, 'pending', $2, case when $2::text is null then 'reconciler' else 'dispatcher' end))
-     update messages set status = 'pending', last_error_code = coalesce($2, last_error_code), updated_at = now() where id = $1 and status in ('sending', 'unknown')`,
+     update messages set status = 'pending', contacted_at = null, last_error_code = coalesce($2, last_error_code), updated_at = now()
+      where id = $1 and status in ('sending', 'unknown')`,
     [messageId, errorCode],
   );
 }

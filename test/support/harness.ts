@@ -17,6 +17,7 @@ export const SECRET = 'whsec_dGVzdC1zZWNyZXQtb25lLWZvci10aGUtaGFybmVzcw==';
 export const ROTATED_SECRET = 'whsec_dGVzdC1zZWNyZXQtdHdvLWFmdGVyLXJvdGF0aW9u';
 export const ACCOUNT_SID = 'AC' + 'ab'.repeat(16);
 export const AUTH_TOKEN = 'test-auth-token-0123456789';
+export const TEST_CLOCK_START = '2026-11-18T09:00:00Z';
 
 export interface Harness {
   config: Config;
@@ -60,6 +61,8 @@ export async function createHarness(opts: { workers?: boolean; env?: Record<stri
     PUBLIC_URL: 'http://127.0.0.1:1', // replaced below once the app listens
     SWEEP_INTERVAL_MS: '3600000',
     JOB_LOCK_MS: '5000',
+    // A Wednesday morning in every country the packs cover, so that windows are open unless a test says otherwise.
+    CLOCK_START: TEST_CLOCK_START,
     ...opts.env,
   });
   const services = createServices({ ...config, logLevel: 'info' }, createLogger('info', sink));

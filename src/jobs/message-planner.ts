@@ -1,0 +1,133 @@
+import type { CaseEvent, Channel } from '../domain/case-event.ts';
+import { channelOrder, type Playbooks, type PlaybookStep } from '../domain/playbook.ts';
+import { messageId } from '../domain/message-id.ts';
+import { decide } from '../policy/contact-policy.ts';
+import { isHeld, type Decision, type Stage } from '../policy/decision.ts';
+import type { Contact } from '../policy/caps.ts';
+import type { Packs } from '../policy/pack.ts';
+import type { SmsRenderer, SmsTemplateName } from '../rendering/sms-renderer.ts';
+import { TemplateError } from '../errors.ts';
+import type { ContactState } from '../store/contact-state-repo.ts';
+import type { NewMessage } from '../store/messages-repo.ts';
+import type { Logger } from '../logger.ts';
+
+// From an event and what we know of its debtor to the messages it calls for, each with the policy's
+// decision and, where it may go, its rendered text. Pure: the live planner and the simulator share
+// it, so the simulator answers what the live path does.
+
+/** The minimal message for a contact point that may not receive debt details. */
+export const MINIMAL_TEMPLATE = 'contact-request';
+
+export interface PlannerDeps {
+  playbooks: Playbooks;
+  packs: Packs;
+  renderer: SmsRenderer;
+  /** Channels with an adapter in this release; the others are skipped, with the reason recorded. */
+  channels: ReadonlySet<Channel>;
+  log: Logger;
+}
+
+export interface PolicyContext {
+  state: ContactState;
+  history: readonly Contact[];
+  now: Date;
+  stage: Stage;
+}
+
+interface ChannelChoice {
+  channel: Channel | null;
+  contactPoint: ContactState['contactPoints'][number] | null;
+  decision: Decision;
+  considered: Array<{ channel: Channel; outcome: string; rule: string }>;
+}
+
+const score = (p: ContactState['contactPoints'][number]): number =>
+  (p.removedAt ? 0 : 16) + (p.optedOutAt ? 0 : 8) + (p.invalidAt ? 0 : 4) + (p.verified ? 2 : 0) + (p.sharedWithOtherDebtor ? 0 : 1);
+
+export function packFor(deps: Pick<PlannerDeps, 'packs'>, state: ContactState) {
+  // The debtor's country of residence decides (Bki binds for debtors living in NL); else the case's.
+  return deps.packs.resolve({ country: state.debtor.country, creditorId: state.creditorId, portfolio: state.portfolio }) ?? deps.packs.resolve({ country: state.country, creditorId: state.creditorId, portfolio: state.portfolio });
+}
+
+/** The policy's answer for one channel and contact point. */
+export function decideFor(deps: Pick<PlannerDeps, 'packs'>, ctx: PolicyContext, channel: Channel, contactPoint: ContactState['contactPoints'][number] | null, capExempt: boolean): Decision {
+  const { state } = ctx;
+  return decide({ stage: ctx.stage, channel, contactPoint, holds: state.holds, debtor: state.debtor, pack: packFor(deps, state), capExempt, history: ctx.history, now: ctx.now });
+}
+
+/**
+ * Tries the step's channels in order; the first one the policy does not block wins (it may have to
+ * wait). When all are blocked, the first channel's decision explains why nothing goes.
+ */
+function chooseChannel(step: PlaybookStep, deps: PlannerDeps, ctx: PolicyContext): ChannelChoice {
+  const considered: ChannelChoice['considered'] = [];
+  let firstRefusal: Omit<ChannelChoice, 'considered'> | null = null;
+  for (const channel of channelOrder(step, ctx.state.preferredChannel)) {
+    if (!deps.channels.has(channel)) {
+      considered.push({ channel, outcome: 'skip', rule: 'channel.unavailable' });
+      continue;
+    }
+    const ranked = ctx.state.contactPoints.filter((p) => p.channel === channel).sort((a, b) => score(b) - score(a));
+    const contactPoint = ranked[0] ?? null;
+    const decision = decideFor(deps, ctx, channel, contactPoint, step.capExempt === true);
+    considered.push({ channel, outcome: decision.outcome, rule: decision.rule });
+    if (decision.outcome !== 'block') return { channel, contactPoint, decision, considered };
+    firstRefusal ??= { channel, contactPoint, decision };
+  }
+  if (firstRefusal) return { ...firstRefusal, considered };
+  const decision: Decision = { outcome: 'block', rule: 'channel.none', reason: 'none of the playbook’s channels can be used for this debtor', deferUntil: null, policyVersion: packFor(deps, ctx.state)?.id ?? 'none', content: 'full', evidence: {} };
+  return { channel: null, contactPoint: null, decision, considered };
+}
+
+function buildMessage(event: CaseEvent, step: PlaybookStep, choice: ChannelChoice, deps: PlannerDeps, playbookVersion: string): NewMessage {
+  const decision = { ...choice.decision, evidence: { ...choice.decision.evidence, playbook: playbookVersion, step: step.step, considered: choice.considered } };
+  const template = decision.content === 'minimal' ? MINIMAL_TEMPLATE : step.template;
+  const base: NewMessage = {
+    id: messageId(event.case.id, event.id, step.step),
+    eventId: event.id,
+    caseId: event.case.id,
+    debtorId: event.debtor.id,
+    step: step.step,
+    channel: choice.channel,
+    contactPointId: choice.contactPoint?.id ?? null,
+    toAddress: null,
+    template,
+    templateVersion: null,
+    locale: null,
+    body: null,
+    encoding: null,
+    segments: null,
+    status: 'blocked',
+    notBefore: decision.deferUntil,
+    lastErrorCode: null,
+    capExempt: step.capExempt === true,
+    content: decision.content,
+    decision,
+  };
+  if (decision.outcome === 'block' || !choice.contactPoint) return base;
+  try {
+    const sms = deps.renderer.renderSms(template as SmsTemplateName, event);
+    return {
+      ...base,
+      status: isHeld(decision) ? 'held' : 'pending',
+      toAddress: choice.contactPoint.address,
+      templateVersion: sms.templateVersion,
+      locale: sms.locale,
+      body: sms.body,
+      encoding: sms.encoding,
+      segments: sms.segments,
+    };
+  } catch (err) {
+    if (!(err instanceof TemplateError)) throw err;
+    // A template that cannot render is a catalogue problem, not a reason to retry the event.
+    deps.log.error({ err, template, eventId: event.id }, 'template failed to render; message marked failed');
+    return { ...base, status: 'failed', lastErrorCode: 'template' };
+  }
+}
+
+/** The messages an event calls for, decided at `ctx.now` against `ctx.state` and the ledger. */
+export function planMessages(deps: PlannerDeps, event: CaseEvent, ctx: PolicyContext): NewMessage[] {
+  const steps = deps.playbooks.stepsFor(event.case.creditor.id, event.type);
+  const playbookVersion = deps.playbooks.version(event.case.creditor.id);
+  return steps.map((step) => buildMessage(event, step, chooseChannel(step, deps, ctx), deps, playbookVersion));
+}
