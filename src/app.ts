@@ -11,6 +11,8 @@ import timelineRoute from './http/timeline-route.ts';
 import healthRoutes from './http/health-routes.ts';
 import schemaRoutes from './http/schema-routes.ts';
 import templateRoutes from './http/template-routes.ts';
+import simulateRoute from './http/simulate-route.ts';
+import { plannerDeps } from './runtime.ts';
 import type { TemplateStore } from './rendering/template-store.ts';
 import { contractFixtures } from './rendering/sample-events.ts';
 
@@ -47,6 +49,9 @@ export async function buildApp(services: Services, opts: { opsOnly?: boolean; te
   await app.register(twilioStatusRoute);
   await app.register(timelineRoute);
   await app.register(schemaRoutes);
-  if (opts.templates) await app.register(templateRoutes, { templates: opts.templates, fixtures: await contractFixtures() });
+  if (opts.templates) {
+    await app.register(templateRoutes, { templates: opts.templates, fixtures: await contractFixtures() });
+    await app.register(simulateRoute, { planner: await plannerDeps(services, opts.templates) });
+  }
   return app;
 }

@@ -12,8 +12,12 @@ import type { Config } from './config.ts';
 import { signedLink } from './rendering/signed-links.ts';
 import { redisOptions, type Services } from './services.ts';
 import { startWorkers, type RunningWorkers } from './jobs/workers.ts';
+import type { PlannerDeps } from './jobs/message-planner.ts';
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The channels this release has adapters for (createAdapters builds exactly these). */
+export const SENDING_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['sms']);
 
 /** The channel registry: explicit, one adapter per channel this release can send on. */
 export function createAdapters(services: Services): Map<Channel, ChannelAdapter> {
@@ -48,6 +52,17 @@ export async function openTemplateStore(services: Services): Promise<TemplateSto
   return createTemplateStore(services.db, catalogue, services.log);
 }
 
+/** What planning needs besides the database: shared by the plan worker and the simulator. */
+export async function plannerDeps(services: Services, store: TemplateStore): Promise<PlannerDeps> {
+  return {
+    playbooks: await loadPlaybooks(path.join(ROOT_DIR, 'playbooks')),
+    packs: services.packs,
+    renderer: catalogueSmsRenderer(store.catalogue, renderEnvironment(services.config)),
+    channels: SENDING_CHANNELS,
+    log: services.log,
+  };
+}
+
 /** Everything the worker role runs: plan and dispatch workers and the sweeper. */
 export async function startWorkerRole(
   services: Services,
@@ -58,13 +73,12 @@ export async function startWorkerRole(
   const store = templates ?? (await openTemplateStore(services));
   // An activation made through the API reaches this worker within this interval.
   const watcher = store.watch(config.env === 'test' ? 200 : 5000);
-  const playbooks = await loadPlaybooks(path.join(ROOT_DIR, 'playbooks'));
-  const renderer = catalogueSmsRenderer(store.catalogue, renderEnvironment(config));
+  const planner = await plannerDeps(services, store);
   const workers = startWorkers({
     config,
     connection: redisOptions(config.redisUrl, true),
     log,
-    plan: { db, queues, playbooks, packs: services.packs, renderer, channels: new Set(adapters.keys()), log, metrics, now: services.now },
+    plan: { ...planner, channels: new Set(adapters.keys()), db, queues, metrics, now: services.now },
     dispatch: { db, adapters, packs: services.packs, publicUrl: config.publicUrl, log, metrics, now: services.now },
     sweep: { db, queues, log, graceMs: config.workers.sweepGraceMs, now: services.now },
   });

@@ -1,10 +1,9 @@
 import type { ChannelAdapter, SendResult } from '../channels/channel-adapter.ts';
 import { PermanentChannelError, TransientChannelError } from '../errors.ts';
-import { decide } from '../policy/contact-policy.ts';
 import { isHeld, type Decision } from '../policy/decision.ts';
 import type { Contact } from '../policy/caps.ts';
 import type { Packs } from '../policy/pack.ts';
-import { packFor } from './message-planner.ts';
+import { decideFor, guardContent } from './message-planner.ts';
 import { withTransaction, type Db } from '../store/db.ts';
 import { LEDGER_LOOKBACK_MS, loadLedger, markContactPoint } from '../store/contact-state-repo.ts';
 import {
@@ -61,15 +60,10 @@ type Claim =
   | { kind: 'deferred'; until: Date }
   | { kind: 'missing' | 'finished' | 'blocked' | 'held' };
 
-/** The policy's answer for a message about to be sent; a message written with debt details never goes where only a minimal one may. */
+/** The policy's answer for a message about to be sent, with the ledger read under the debtor's lock. */
 function decideBeforeSending(deps: DispatchDeps, row: DispatchRow, history: readonly Contact[], now: Date): Decision {
-  const { state } = row;
-  const contactPoint = state.contactPoints.find((p) => p.id === row.contactPointId) ?? null;
-  const decision = decide({ stage: 'dispatch', channel: row.channel, contactPoint, holds: state.holds, debtor: state.debtor, pack: packFor(deps, state), capExempt: row.capExempt, history, now });
-  if (decision.outcome !== 'block' && decision.content === 'minimal' && row.content === 'full') {
-    return { ...decision, outcome: 'block', rule: `${String(decision.evidence.contentRule ?? 'privacy.unverified')}`, deferUntil: null, reason: 'the message was written with debt details, but this contact point may now only receive a minimal message; it is not sent' };
-  }
-  return decision;
+  const contactPoint = row.state.contactPoints.find((p) => p.id === row.contactPointId) ?? null;
+  return guardContent(decideFor(deps, { state: row.state, history, now, stage: 'dispatch' }, row.channel, contactPoint, row.capExempt), row.content);
 }
 
 const nextStatusOf = (d: Decision): DispatchDecisionRecord['nextStatus'] => (d.outcome === 'allow' ? 'sending' : d.outcome === 'block' ? 'blocked' : isHeld(d) ? 'held' : 'pending');

@@ -125,6 +125,21 @@ function buildMessage(event: CaseEvent, step: PlaybookStep, choice: ChannelChoic
   }
 }
 
+/**
+ * Right before sending: a message written with debt details never goes to a point that may now only
+ * receive the minimal message (it became unverified or shared after planning).
+ */
+export function guardContent(decision: Decision, written: Decision['content']): Decision {
+  if (decision.outcome === 'block' || decision.content !== 'minimal' || written !== 'full') return decision;
+  return {
+    ...decision,
+    outcome: 'block',
+    rule: String(decision.evidence.contentRule ?? 'privacy.unverified'),
+    deferUntil: null,
+    reason: 'the message was written with debt details, but this contact point may now only receive a minimal message; it is not sent',
+  };
+}
+
 /** The messages an event calls for, decided at `ctx.now` against `ctx.state` and the ledger. */
 export function planMessages(deps: PlannerDeps, event: CaseEvent, ctx: PolicyContext): NewMessage[] {
   const steps = deps.playbooks.stepsFor(event.case.creditor.id, event.type);

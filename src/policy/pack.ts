@@ -68,6 +68,8 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 export function mergeDeep(base: Json, patch: Json): Json {
   const out: Json = { ...base };
   for (const [key, value] of Object.entries(patch)) {
+    // A pack change posted to the simulator is untrusted JSON: never let it reach a prototype.
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
     const current = out[key];
     out[key] = isObject(current) && isObject(value) ? mergeDeep(current, value) : value;
   }
