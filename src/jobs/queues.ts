@@ -1,5 +1,5 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import type { Channel } from '../domain/case-event.ts';
+import { CHANNELS, type Channel } from '../domain/case-event.ts';
 
 // Queue names, payloads and job defaults live here and nowhere else. Payloads are ids only:
 // the database is the truth, a job is a reminder to look at a row.
@@ -35,18 +35,21 @@ export const planJobId = (eventId: string): string => `ev_${eventId.replaceAll('
 
 export interface Queues {
   plan: Queue<PlanJob>;
-  dispatch: { sms: Queue<DispatchJob> };
+  /** One queue per channel; a channel's worker runs where its adapter is configured. */
+  dispatch: Record<Channel, Queue<DispatchJob>>;
   close(): Promise<void>;
 }
 
 export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
   const plan = new Queue<PlanJob>(PLAN_QUEUE, { connection, prefix, defaultJobOptions: PLAN_JOB_OPTIONS });
-  const sms = new Queue<DispatchJob>(dispatchQueueName('sms'), { connection, prefix, defaultJobOptions: DISPATCH_JOB_OPTIONS });
+  const dispatch = Object.fromEntries(
+    CHANNELS.map((c) => [c, new Queue<DispatchJob>(dispatchQueueName(c), { connection, prefix, defaultJobOptions: DISPATCH_JOB_OPTIONS })]),
+  ) as Record<Channel, Queue<DispatchJob>>;
   return {
     plan,
-    dispatch: { sms },
+    dispatch,
     async close() {
-      await Promise.all([plan.close(), sms.close()]);
+      await Promise.all([plan.close(), ...Object.values(dispatch).map((q) => q.close())]);
     },
   };
 }
@@ -59,10 +62,13 @@ export async function enqueuePlans(queues: Queues, eventIds: readonly string[]):
 
 /** One round trip for many dispatch jobs (job id = message id, so a repeat is a no-op). */
 export async function enqueueDispatches(queues: Queues, messages: ReadonlyArray<{ channel: Channel; id: string; notBefore: Date | null }>, now = Date.now()): Promise<void> {
-  const sms = messages.filter((m) => m.channel === 'sms');
-  if (sms.length !== messages.length) throw new Error('no dispatch queue for a channel other than sms');
-  if (!sms.length) return;
-  await queues.dispatch.sms.addBulk(
-    sms.map((m) => ({ name: 'send', data: { messageId: m.id }, opts: { jobId: m.id, delay: m.notBefore ? Math.max(0, m.notBefore.getTime() - now) : 0 } })),
+  await Promise.all(
+    CHANNELS.map((channel) => {
+      const jobs = messages.filter((m) => m.channel === channel);
+      if (!jobs.length) return null;
+      return queues.dispatch[channel].addBulk(
+        jobs.map((m) => ({ name: 'send', data: { messageId: m.id }, opts: { jobId: m.id, delay: m.notBefore ? Math.max(0, m.notBefore.getTime() - now) : 0 } })),
+      );
+    }),
   );
 }

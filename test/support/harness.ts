@@ -100,7 +100,7 @@ export async function createHarness(opts: { workers?: boolean; env?: Record<stri
       await harness.workers?.close();
       await app.close();
       await services.queues.plan.obliterate({ force: true }).catch(() => {});
-      await services.queues.dispatch.sms.obliterate({ force: true }).catch(() => {});
+      for (const queue of Object.values(services.queues.dispatch)) await queue.obliterate({ force: true }).catch(() => {});
       await services.db.query(`drop schema if exists ${config.databaseSchema} cascade`);
       await services.close();
       await standin.close();
