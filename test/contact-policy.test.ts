@@ -81,8 +81,9 @@ describe('caps are never exceeded, whatever the concurrency', () => {
     const deferred = await h.services.db.query<{ not_before: Date }>(`select distinct not_before from messages where debtor_id = 'deb-race' and status = 'pending'`);
     expect(deferred.rows.map((r) => r.not_before.toISOString())).toEqual(['2026-11-19T07:00:00.000Z']);
     const reasons = await h.services.db.query<{ rule: string }>(`select distinct rule from decisions where stage = 'dispatch' and outcome = 'defer' and case_id like 'PL-race-%'`);
-    // Three in a day is reached by the time the others are asked; it frees with the channel caps.
-    expect(reasons.rows.map((r) => r.rule)).toEqual(['cap.per-day']);
+    // Which of the two a message meets depends on how many went before it; both free at midnight.
+    expect(reasons.rows.length).toBeGreaterThan(0);
+    for (const { rule } of reasons.rows) expect(['cap.per-day', 'cap.per-day-per-channel']).toContain(rule);
   });
 
   it('a receipt the debtor expects goes although the caps are reached, inside the window', async () => {
