@@ -78,7 +78,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const standinUrl = `http://127.0.0.1:${opts.standinPort}`;
   const env = {
     ...process.env,
-    NODE_ENV: 'production',
+    // Not 'production' only because production refuses CLOCK_START; every value is set explicitly.
+    NODE_ENV: 'development',
+    // Wednesday morning everywhere: the contact policy's windows are open, whatever day the bench runs.
+    CLOCK_START: '2026-11-18T09:00:00Z',
     LOG_LEVEL: 'warn',
     DATABASE_URL,
     DATABASE_SCHEMA: schema,
