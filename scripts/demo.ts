@@ -30,7 +30,7 @@ async function waitForService(): Promise<void> {
 
 interface Entry {
   at: string;
-  kind: 'event' | 'decision' | 'message' | 'status';
+  kind: 'event' | 'decision' | 'message' | 'status' | 'task';
   [key: string]: unknown;
 }
 
@@ -50,7 +50,9 @@ function describe(e: Entry): string {
     case 'decision':
       return `${time}  decision  ${String(e.stage).padEnd(8)} ${String(e.outcome).toUpperCase()} ${e.channel ?? ''} — ${e.reason} [${e.rule}, ${e.policyVersion}]`;
     case 'message':
-      return `${time}  message   ${e.channel} to ${e.to} · template ${e.template}/${e.locale} ${e.templateVersion} · ${e.encoding}, ${e.segments} segment(s)`;
+      return `${time}  message   ${e.channel} to ${e.to} · template ${e.template}/${e.locale} ${e.templateVersion} · ${e.encoding}, ${e.segments} segment(s)${e.content === 'minimal' ? ' · minimal content (no debt details)' : ''}`;
+    case 'task':
+      return `${time}  task      for a person: ${e.reason}`;
     case 'status':
       return `${time}  status    ${e.status}${e.providerStatus ? ` (provider: ${e.providerStatus})` : ''} · from ${e.source}`;
   }
@@ -80,7 +82,9 @@ for (const caseId of cases) {
   for (;;) {
     const entries = await timeline(key, caseId);
     const messages = entries.filter((e) => e.kind === 'message');
-    if ((messages.length && messages.every((m) => FINAL.has(String(m.status)))) || Date.now() > deadline) {
+    // A message the policy holds back (quiet hours, a holiday, a cap, a hold) is settled for the demo too.
+    const waiting = (m: Entry) => m.status === 'held' || (m.status === 'pending' && typeof m.notBefore === 'string' && Date.parse(m.notBefore) > Date.now());
+    if ((messages.length && messages.every((m) => FINAL.has(String(m.status)) || waiting(m))) || Date.now() > deadline) {
       timelines.set(caseId, entries);
       break;
     }
@@ -96,6 +100,22 @@ for (const [caseId, entries] of timelines) {
     out(`  ${bold('SMS text')} (${m.status}):`);
     for (const line of String(m.text ?? '').split('\n')) out(`    │ ${line}`);
   }
+}
+// What the policy would decide for the same events on a Sunday morning: nothing is stored or sent.
+const sunday = new Date();
+sunday.setUTCDate(sunday.getUTCDate() + ((7 - sunday.getUTCDay()) % 7 || 7));
+sunday.setUTCHours(9, 0, 0, 0);
+const events = files.map((f) => JSON.parse(readFileSync(path.join(eventsDir, f), 'utf8')) as unknown);
+const simulated = await fetch(`${base}/v1/simulate`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+  body: JSON.stringify({ now: sunday.toISOString(), events }),
+});
+if (simulated.ok) {
+  const { messages } = (await simulated.json()) as { messages: Array<{ messageId: string; channel: string | null; plan: { outcome: string; rule: string; reason: string } }> };
+  out();
+  out(bold(`POST /v1/simulate: the same events on Sunday ${sunday.toISOString().slice(0, 16)}Z (nothing stored or sent)`));
+  for (const m of messages) out(`  ${m.channel ?? '-'} ${m.plan.outcome.toUpperCase()} — ${m.plan.reason} [${m.plan.rule}]`);
 }
 out();
 out(`Timelines are also at GET ${base}/v1/cases/{caseId}/timeline (Authorization: Bearer <API key>); API docs at ${base}/docs`);

@@ -2,7 +2,7 @@ import type { Queryable } from './db.ts';
 
 export interface TimelineEntry {
   at: string;
-  kind: 'event' | 'decision' | 'message' | 'status';
+  kind: 'event' | 'decision' | 'message' | 'status' | 'task';
   [key: string]: unknown;
 }
 
@@ -13,17 +13,22 @@ select * from (
     from events where case_id = $1
   union all
   select decided_at, 'decision', jsonb_build_object('messageId', message_id, 'eventId', event_id, 'stage', stage, 'channel', channel,
-         'outcome', outcome, 'deferUntil', defer_until, 'rule', rule, 'reason', reason, 'policyVersion', policy_version, 'evidence', evidence), 1
+         'outcome', outcome, 'deferUntil', defer_until, 'rule', rule, 'reason', reason, 'policyVersion', policy_version, 'content', content,
+         'evidence', evidence), 1
     from decisions where case_id = $1
   union all
   select created_at, 'message', jsonb_build_object('messageId', id, 'eventId', event_id, 'step', step, 'channel', channel, 'to', to_address,
          'template', template, 'templateVersion', template_version, 'locale', locale, 'text', body, 'encoding', encoding, 'segments', segments,
-         'status', status, 'providerId', provider_id, 'attempts', attempts, 'lastErrorCode', last_error_code), 2
+         'status', status, 'notBefore', not_before, 'content', content, 'capExempt', cap_exempt, 'providerId', provider_id, 'attempts', attempts,
+         'lastErrorCode', last_error_code, 'bodyPurgedAt', body_purged_at), 2
     from messages where case_id = $1
   union all
   select s.occurred_at, 'status', jsonb_build_object('messageId', s.message_id, 'status', s.status, 'providerStatus', s.provider_status,
          'errorCode', s.error_code, 'source', s.source), 3
     from message_statuses s join messages m on m.id = s.message_id where m.case_id = $1
+  union all
+  select created_at, 'task', jsonb_build_object('taskId', id::text, 'taskKind', kind, 'reason', reason, 'closedAt', closed_at), 4
+    from tasks where case_id = $1
 ) t order by at, ord`;
 
 export async function loadTimeline(db: Queryable, caseId: string): Promise<TimelineEntry[] | null> {
