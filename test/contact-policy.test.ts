@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from './support/harness.ts';
+import { createHarness, eventually, type Harness } from './support/harness.ts';
 import { contractEvent } from './support/fixtures.ts';
 import type { CaseEvent, Channel, ContactPoint } from '../src/domain/case-event.ts';
 import type { ChannelAdapter } from '../src/channels/channel-adapter.ts';
@@ -117,5 +117,24 @@ describe('consent and holds on the live path', () => {
     expect(tasks.rows).toEqual([{ case_id: 'PL-vulnerable-0', kind: 'vulnerable' }, { case_id: 'PL-vulnerable-1', kind: 'vulnerable' }]);
     await planEvents(planDeps, [events[0]!.id]);
     expect(await h.count(`tasks where debtor_id = 'deb-vulnerable'`)).toBe(2);
+  });
+});
+
+describe('a dispatch the caps defer', () => {
+  it('goes back to the queue as a delayed job until the instant the cap frees', async () => {
+    // Both planned before either is sent, so the plan allowed both; the check before sending defers one.
+    const ids = await planned(eventsOfOneDebtor('delayed', 2, [{ channel: 'sms', address: '+48601777004', verified: true }]).map((e) => ({ ...e, debtor: { ...e.debtor, preferredChannel: 'sms' as const } })));
+    expect(ids).toHaveLength(2);
+    await h.startWorkers();
+    const states = await eventually(async () => {
+      const all = await Promise.all(ids.map(async (id) => (await h.services.queues.dispatch.sms.getJob(id))?.getState()));
+      return all.includes('delayed') && all.some((s) => s === 'completed' || s === undefined) ? all : null;
+    });
+    expect(states.filter((s) => s === 'delayed')).toHaveLength(1);
+    const { rows } = await h.services.db.query<{ status: string; not_before: Date | null; contacted: boolean }>(
+      `select status, not_before, contacted_at is not null as contacted from messages where debtor_id = 'deb-delayed' order by contacted desc`,
+    );
+    expect(rows[0]).toMatchObject({ contacted: true });
+    expect(rows[1]).toMatchObject({ status: 'pending', contacted: false, not_before: new Date('2026-11-19T07:00:00.000Z') });
   });
 });

@@ -160,3 +160,30 @@ describe('case events become SMS, end to end', () => {
     expect(rows[0].opted_out_at).toBeInstanceOf(Date);
   });
 });
+
+describe('a message the caps hold back waits in the queue for the instant they free', () => {
+  it('the second SMS to a debtor on one day is deferred to the next morning, as a delayed job', async () => {
+    const base = contractEvent('pl-payment-missed');
+    const debtor = { ...base.debtor, id: 'deb-twice', contactPoints: [{ channel: 'sms' as const, address: '+48601000333', verified: true }] };
+    const first = { ...base, id: 'evt-twice-1', case: { ...base.case, id: 'PL-TWICE-1' }, debtor };
+    const second = { ...base, id: 'evt-twice-2', case: { ...base.case, id: 'PL-TWICE-2' }, debtor };
+    expect((await h.postEvent(JSON.stringify(first))).statusCode).toBe(202);
+    await delivered('PL-TWICE-1');
+    expect((await h.postEvent(JSON.stringify(second))).statusCode).toBe(202);
+    const [waiting] = await eventually(async () => {
+      const rows = (await h.services.db.query<{ id: string; status: string; not_before: Date | null }>(`select id, status, not_before from messages where case_id = 'PL-TWICE-2'`)).rows;
+      return rows[0]?.not_before ? rows : null;
+    });
+    // The harness clock says Wednesday 18 November; Thursday 08:00 in Warsaw is 07:00Z.
+    expect(waiting).toMatchObject({ status: 'pending', not_before: new Date('2026-11-19T07:00:00Z') });
+    const job = await eventually(async () => {
+      const j = await h.services.queues.dispatch.sms.getJob(waiting!.id);
+      return j && (await j.getState()) === 'delayed' ? j : null;
+    });
+    const dueIn = job.timestamp + (job.opts.delay ?? 0) - Date.now();
+    expect(dueIn).toBeGreaterThan(20 * 3600 * 1000);
+    const decision = (await timeline('PL-TWICE-2')).find((e) => e.kind === 'decision' && e.outcome === 'defer');
+    expect(decision).toMatchObject({ rule: 'cap.per-day-per-channel' });
+    expect(String(decision?.reason)).toMatch(/1 sms message already went to this debtor today/);
+  });
+});
