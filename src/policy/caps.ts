@@ -9,7 +9,7 @@ import type { Pack } from './pack.ts';
 export interface Contact {
   at: Date;
   channel: Channel;
-  /** Receipts and replies the debtor asked for: not counted, but they do space letters. */
+  /** Receipts and replies the debtor asked for: not counted, and not chargeable reminders either. */
   capExempt: boolean;
 }
 
@@ -60,7 +60,7 @@ export function checkCaps(pack: Pack, channel: Channel, timeZone: string, histor
   const channelLimit = caps.perChannel7Days[channel];
   if (counts.last7DaysOnChannel >= channelLimit) reached.push({ rule: 'cap.channel-7-days', count: counts.last7DaysOnChannel, limit: channelLimit, freesAt: rollingFree(weekOnChannel, channelLimit) });
   if (channel === 'letter' && caps.letterSpacingFullDays) {
-    const letters = history.filter((c) => c.channel === 'letter' && c.at.getTime() <= at.getTime()).map((c) => c.at.getTime());
+    const letters = counted.filter((c) => c.channel === 'letter').map((c) => c.at.getTime());
     if (letters.length) {
       const last = new Date(Math.max(...letters));
       const lastDay = localParts(last, timeZone);

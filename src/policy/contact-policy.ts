@@ -39,10 +39,10 @@ interface Timing {
  * reached: each rule moves the candidate forward until none does (the rules only look back at
  * the ledger, so moving forward never makes an earlier rule fail again for a reason it had not).
  */
-function nextAllowedInstant(pack: Pack, input: PolicyInput, places: Location[]): Timing {
+function nextAllowedInstant(pack: Pack, input: PolicyInput, places: Location[], from: Date): Timing {
   const residence = places[0]!;
   const windowApplies = pack.window.appliesTo.includes(input.channel);
-  let at: Date | null = input.now;
+  let at: Date | null = from;
   let first: Timing['first'] = null;
   const evidence: Record<string, unknown> = {};
   if (windowApplies) {
@@ -66,10 +66,10 @@ function nextAllowedInstant(pack: Pack, input: PolicyInput, places: Location[]):
       }
       if (moved || !at) continue;
     }
-    if (!input.capExempt || input.channel === 'letter') {
-      const caps = checkCaps(pack, input.channel, residence.timeZone, input.capExempt ? input.history.filter((c) => c.channel === 'letter') : input.history, at);
+    if (!input.capExempt) {
+      const caps = checkCaps(pack, input.channel, residence.timeZone, input.history, at);
       if (step === 0) evidence.counts = caps.counts;
-      const relevant = input.capExempt ? caps.reached.filter((r) => r.rule === 'cap.letter-spacing') : caps.reached;
+      const relevant = caps.reached;
       if (relevant.length) {
         const blocking = relevant.find((r) => !r.freesAt);
         const latest = relevant.reduce((a, b) => ((b.freesAt?.getTime() ?? Infinity) > (a.freesAt?.getTime() ?? Infinity) ? b : a));
@@ -107,13 +107,18 @@ export function decide(input: PolicyInput): Decision {
   const base = { policyVersion: pack.id, content: 'full' as const };
   const gate = checkGates(pack, channel, input.contactPoint, input.holds, now);
   if (gate.kind === 'block') return { ...base, outcome: 'block', rule: gate.rule, reason: gate.reason, deferUntil: null, evidence: { ...seen, ...gate.evidence } };
-  if (gate.kind === 'hold' && (!gate.until || gate.until > now)) {
-    return { ...base, outcome: 'defer', rule: gate.rule, reason: gate.reason, deferUntil: gate.until, evidence: { ...seen, ...gate.evidence } };
+  if (gate.kind === 'hold' && !gate.until) {
+    return { ...base, outcome: 'defer', rule: gate.rule, reason: gate.reason, deferUntil: null, evidence: { ...seen, ...gate.evidence } };
   }
   const content = gate.kind === 'pass' ? gate.content : 'full';
   const contentNote = gate.kind === 'pass' && gate.contentRule ? { contentRule: gate.contentRule } : {};
   const places = locationsFor(input.debtor, pack.timeZone, channel, input.contactPoint?.address ?? null);
-  const timing = nextAllowedInstant(pack, input, places);
+  // A pause that ends at a known instant (an estate's) is one more rule: timing starts from its end.
+  const pausedUntil = gate.kind === 'hold' && gate.until && gate.until > now ? gate.until : null;
+  const timing = nextAllowedInstant(pack, input, places, pausedUntil ?? now);
+  if (pausedUntil && timing.at) {
+    return { ...base, outcome: 'defer', rule: gate.kind === 'hold' ? gate.rule : 'hold', reason: `${gate.kind === 'hold' ? gate.reason : ''}; it can go ${describeLocal(timing.at, places[0]!.timeZone)}`, deferUntil: timing.at, evidence: { ...seen, ...(gate.kind === 'hold' ? gate.evidence : {}), ...timing.evidence } };
+  }
   const evidence = { ...seen, ...contentNote, contactPoint: input.contactPoint?.id ?? null, capExempt: input.capExempt || undefined, ...timing.evidence };
   const residenceZone = places[0]!.timeZone;
   if (!timing.at) {

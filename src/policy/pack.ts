@@ -96,7 +96,13 @@ interface Override {
   packs: Record<string, Json>;
 }
 
-const readYaml = (file: string): unknown => parse(readFileSync(file, 'utf8'));
+function readYaml(file: string): unknown {
+  try {
+    return parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`policy file ${file} cannot be read: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
+}
 
 function readOverrides(dir: string, kind: string): Map<string, Override> {
   const out = new Map<string, Override>();
