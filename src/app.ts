@@ -8,6 +8,7 @@ import { registerProblemHandlers } from './http/problem.ts';
 import eventsRoute from './http/events-route.ts';
 import twilioStatusRoute from './http/twilio-status-route.ts';
 import timelineRoute from './http/timeline-route.ts';
+import debtorDataRoutes from './http/debtor-data-routes.ts';
 import healthRoutes from './http/health-routes.ts';
 import schemaRoutes from './http/schema-routes.ts';
 import templateRoutes from './http/template-routes.ts';
@@ -27,6 +28,8 @@ export async function buildApp(services: Services, opts: { opsOnly?: boolean; te
     // Bad input gets a clear error, never a coerced value or a silently dropped field.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
     bodyLimit: 256 * 1024,
+    // The contract allows ids of up to 128 characters; the router's default stops at 100.
+    routerOptions: { maxParamLength: 128 },
     trustProxy: true,
   });
   registerProblemHandlers(app);
@@ -48,6 +51,7 @@ export async function buildApp(services: Services, opts: { opsOnly?: boolean; te
   await app.register(eventsRoute);
   await app.register(twilioStatusRoute);
   await app.register(timelineRoute);
+  await app.register(debtorDataRoutes);
   await app.register(schemaRoutes);
   if (opts.templates) {
     await app.register(templateRoutes, { templates: opts.templates, fixtures: await contractFixtures() });

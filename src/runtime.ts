@@ -12,6 +12,7 @@ import type { Config } from './config.ts';
 import { signedLink } from './rendering/signed-links.ts';
 import { redisOptions, type Services } from './services.ts';
 import { startWorkers, type RunningWorkers } from './jobs/workers.ts';
+import { startBodyRetention } from './jobs/retention.ts';
 import type { PlannerDeps } from './jobs/message-planner.ts';
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -82,8 +83,10 @@ export async function startWorkerRole(
     dispatch: { db, adapters, packs: services.packs, publicUrl: config.publicUrl, log, metrics, now: services.now },
     sweep: { db, queues, log, graceMs: config.workers.sweepGraceMs, now: services.now },
   });
+  const retention = startBodyRetention({ db, log, retentionDays: config.messageBodyRetentionDays, intervalMs: 3600_000 });
   return {
     async close() {
+      await retention.stop();
       watcher.stop();
       await workers.close();
     },

@@ -49,6 +49,9 @@ export class DispatchFailedPermanently extends Error {
  */
 export const MAX_SEND_ATTEMPTS = 20;
 
+/** Addresses of erased debtors are pseudonyms with this prefix (store/debtor-data-repo.ts). */
+const ERASED_PREFIX = 'erased:';
+
 /** Clock skew between us and the provider when asking what it accepted since a send began. */
 const RECONCILE_SLACK_MS = 60_000;
 
@@ -190,6 +193,12 @@ export async function dispatchMessage(deps: DispatchDeps, messageId: string): Pr
   let reconciled = false;
   if (claimed.kind === 'reconcile') {
     const { row } = claimed;
+    if (row.toAddress.startsWith(ERASED_PREFIX)) {
+      // The debtor was erased mid-send: there is no address left to ask the provider about, and
+      // nothing may be sent to the debtor again. The outcome stays unknown to us; the trail says why.
+      await applyStatus(deps.db, row.id, 'failed', 'dispatcher', { errorCode: 'erased' });
+      return { kind: 'finished' };
+    }
     const adapter = adapterFor(deps, row);
     if (row.status === 'sending') await markUnknown(deps.db, row.id, 'reconciler', null);
     const since = new Date((row.sendingAt ?? now).getTime() - RECONCILE_SLACK_MS);

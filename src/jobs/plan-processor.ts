@@ -55,7 +55,8 @@ export async function planEvents(deps: PlanDeps, eventIds: readonly string[]): P
       results.set(eventId, { kind: 'planned', messages: messages.length, toDispatch: messages.filter((m) => m.status === 'pending').length });
     }
   }
-  if (toPlan.length) await insertPlan(deps.db, toPlan, planned);
+  // Erasures stamp erased_at with the service clock, as `now` is.
+  if (toPlan.length) await insertPlan(deps.db, toPlan, planned, now);
   await openTasks(deps.db, tasksFor(planned));
   const released = await releaseHeldMessages(deps.db, [...new Set([...stored.values()].map((e) => e.payload.debtor.id))]);
   for (const m of planned) deps.metrics.decisions.inc({ stage: 'plan', outcome: m.decision.outcome, rule: m.decision.rule });

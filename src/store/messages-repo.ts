@@ -40,6 +40,9 @@ with m as (
   from jsonb_to_recordset($1::jsonb) as x(id text, event_id text, case_id text, debtor_id text, step text, channel text,
        contact_point_id text, to_address text, template text, template_version text, locale text, body text, encoding text,
        segments int, status text, not_before timestamptz, last_error_code text, cap_exempt boolean, content text)
+  -- A debtor erased while this plan was being made gets none of its messages (they would carry
+  -- the address and text the erasure just removed); planning reads without the debtor's lock.
+  where not exists (select 1 from debtors d where d.id = x.debtor_id and d.erased_at >= $3)
   on conflict (id) do nothing
   returning id, status
 ),
@@ -53,7 +56,7 @@ d as (
 )
 update events set status = 'planned', planned_at = now() where id = any($2::text[]) and status = 'received'`;
 
-export async function insertPlan(db: Queryable, eventIds: readonly string[], messages: readonly NewMessage[]): Promise<void> {
+export async function insertPlan(db: Queryable, eventIds: readonly string[], messages: readonly NewMessage[], readAt: Date): Promise<void> {
   const rows = messages.map((m) => ({
     id: m.id,
     message_id: m.id,
@@ -83,7 +86,7 @@ export async function insertPlan(db: Queryable, eventIds: readonly string[], mes
     policy_version: m.decision.policyVersion,
     evidence: m.decision.evidence,
   }));
-  await db.query({ name: 'insert-plan', text: INSERT_PLAN, values: [JSON.stringify(rows), eventIds] });
+  await db.query({ name: 'insert-plan', text: INSERT_PLAN, values: [JSON.stringify(rows), eventIds, readAt] });
 }
 
 export interface PendingMessageRef {
