@@ -4,14 +4,15 @@ import { isHeld, type Decision } from '../policy/decision.ts';
 import type { Contact } from '../policy/caps.ts';
 import type { Packs } from '../policy/pack.ts';
 import { decideFor, guardContent } from './message-planner.ts';
-import { withTransaction, type Db } from '../store/db.ts';
-import { LEDGER_LOOKBACK_MS, loadLedger, markContactPoint } from '../store/contact-state-repo.ts';
+import { withTransaction, type Db, type DbClient } from '../store/db.ts';
+import { LEDGER_LOOKBACK_MS, markContactPoint } from '../store/contact-state-repo.ts';
 import {
   adoptProviderMessage,
   applyStatus,
   applyStatuses,
   claimedProviderIds,
-  lockMessagesForDispatch,
+  lockDebtorsOfMessages,
+  readMessagesForDispatch,
   markNotSent,
   markUnknown,
   recordDispatchDecisions,
@@ -77,50 +78,60 @@ const nextStatusOf = (d: Decision): DispatchDecisionRecord['nextStatus'] => (d.o
  * message claimed here joins its debtor's ledger at once, so the next one in the batch sees it.
  */
 async function claimBatch(deps: DispatchDeps, messageIds: readonly string[]): Promise<Claim[]> {
-  const now = deps.now?.() ?? new Date();
-  return withTransaction(deps.db, async (tx) => {
-    const rows = await lockMessagesForDispatch(tx, messageIds);
-    const ledger = await loadLedger(tx, [...new Set([...rows.values()].map((r) => r.debtorId))], new Date(now.getTime() - LEDGER_LOOKBACK_MS));
-    const records: DispatchDecisionRecord[] = [];
-    const exhausted: StatusReport[] = [];
-    const claims = new Map<string, Claim>();
-    for (const id of new Set(messageIds)) {
-      const row = rows.get(id);
-      if (!row) {
-        claims.set(id, { kind: 'missing' });
-        continue;
-      }
-      if (row.status === 'sending' || row.status === 'unknown') {
-        claims.set(id, { kind: 'reconcile', row });
-        continue;
-      }
-      if (row.status !== 'pending') {
-        claims.set(id, { kind: 'finished' });
-        continue;
-      }
-      if (row.attempts >= MAX_SEND_ATTEMPTS) {
-        exhausted.push({ messageId: id, status: 'failed', source: 'dispatcher', errorCode: 'attempts-exhausted' });
-        claims.set(id, { kind: 'finished' });
-        continue;
-      }
-      const history = ledger.get(row.debtorId) ?? [];
-      const decision = decideBeforeSending(deps, row, history, now);
-      deps.metrics.decisions.inc({ stage: 'dispatch', outcome: decision.outcome, rule: decision.rule });
-      const nextStatus = nextStatusOf(decision);
-      records.push({ row, stage: 'dispatch', decision, nextStatus, at: now });
-      if (nextStatus === 'sending') {
-        ledger.set(row.debtorId, [...history, { at: now, channel: row.channel, capExempt: row.capExempt }]);
-        claims.set(id, { kind: 'send', row: { ...row, status: 'sending' } });
-      } else if (nextStatus === 'pending' && decision.deferUntil) {
-        claims.set(id, { kind: 'deferred', until: decision.deferUntil });
-      } else {
-        claims.set(id, { kind: nextStatus === 'held' ? 'held' : 'blocked' });
-      }
-    }
-    await recordDispatchDecisions(tx, records);
-    await applyStatuses(tx, exhausted);
-    return messageIds.map((id) => claims.get(id) ?? { kind: 'missing' });
+  return withTransaction(deps.db, (tx) => decideUnderLocks(deps, tx, messageIds), {
+    // These statements look rows up by key; a cached plan serves them (the connection default
+    // re-plans every statement, which the bulk inserts need).
+    settings: { plan_cache_mode: 'auto' },
+    // Nothing claimed for sending: a decision lost in a database crash is simply taken again.
+    asyncCommit: (claims) => claims.every((c) => c.kind !== 'send'),
   });
+}
+
+async function decideUnderLocks(deps: DispatchDeps, tx: DbClient, messageIds: readonly string[]): Promise<Claim[]> {
+  await lockDebtorsOfMessages(tx, messageIds);
+  // The clock is read under the locks: a contact another batch claimed before we got them is
+  // never stamped later than our "now", so it is always counted.
+  const now = deps.now?.() ?? new Date();
+  const { rows, ledger } = await readMessagesForDispatch(tx, messageIds, new Date(now.getTime() - LEDGER_LOOKBACK_MS));
+  const records: DispatchDecisionRecord[] = [];
+  const exhausted: StatusReport[] = [];
+  const claims = new Map<string, Claim>();
+  for (const id of new Set(messageIds)) {
+    const row = rows.get(id);
+    if (!row) {
+      claims.set(id, { kind: 'missing' });
+      continue;
+    }
+    if (row.status === 'sending' || row.status === 'unknown') {
+      claims.set(id, { kind: 'reconcile', row });
+      continue;
+    }
+    if (row.status !== 'pending') {
+      claims.set(id, { kind: 'finished' });
+      continue;
+    }
+    if (row.attempts >= MAX_SEND_ATTEMPTS) {
+      exhausted.push({ messageId: id, status: 'failed', source: 'dispatcher', errorCode: 'attempts-exhausted' });
+      claims.set(id, { kind: 'finished' });
+      continue;
+    }
+    const history = ledger.get(row.debtorId) ?? [];
+    const decision = decideBeforeSending(deps, row, history, now);
+    deps.metrics.decisions.inc({ stage: 'dispatch', outcome: decision.outcome, rule: decision.rule });
+    const nextStatus = nextStatusOf(decision);
+    records.push({ row, stage: 'dispatch', decision, nextStatus, at: now });
+    if (nextStatus === 'sending') {
+      ledger.set(row.debtorId, [...history, { at: now, channel: row.channel, capExempt: row.capExempt }]);
+      claims.set(id, { kind: 'send', row: { ...row, status: 'sending' } });
+    } else if (nextStatus === 'pending' && decision.deferUntil) {
+      claims.set(id, { kind: 'deferred', until: decision.deferUntil });
+    } else {
+      claims.set(id, { kind: nextStatus === 'held' ? 'held' : 'blocked' });
+    }
+  }
+  await recordDispatchDecisions(tx, records);
+  await applyStatuses(tx, exhausted);
+  return messageIds.map((id) => claims.get(id) ?? { kind: 'missing' });
 }
 
 interface Batched {
@@ -134,7 +145,10 @@ function batched(deps: DispatchDeps): Batched {
   let found = batchers.get(deps);
   if (!found) {
     found = {
-      claim: createBatcher((ids) => claimBatch(deps, ids), { maxBatch: 64, onBatch: (n) => deps.metrics.batchSize.observe({ batch: 'dispatch-claim' }, n) }),
+      // One claim transaction at a time per process: callers arriving meanwhile go together in the
+      // next. Batches of ~8 twice at once measured 3,700 decisions/s; one batch of ~15, 5,500/s
+      // with half the PostgreSQL CPU per decision (bench/policy).
+      claim: createBatcher((ids) => claimBatch(deps, ids), { maxBatch: 64, maxInFlight: 1, onBatch: (n) => deps.metrics.batchSize.observe({ batch: 'dispatch-claim' }, n) }),
       report: createBatcher(async (reports) => {
         await applyStatuses(deps.db, reports);
         return reports.map(() => undefined);

@@ -43,7 +43,9 @@ export function checkCaps(pack: Pack, channel: Channel, timeZone: string, histor
   const dayStart = startOfLocalDay(today, timeZone).getTime();
   const nextDay = startOfLocalDay(addDays(today, 1), timeZone);
   const weekAgo = at.getTime() - WEEK_MS;
-  const counted = history.filter((c) => !c.capExempt && c.at.getTime() <= at.getTime());
+  // A contact stamped after `at` (another process's clock, a little ahead) still happened: it
+  // counts as if it were now, never not at all.
+  const counted = history.filter((c) => !c.capExempt).map((c) => (c.at.getTime() > at.getTime() ? { ...c, at } : c));
   const inDay = counted.filter((c) => c.at.getTime() >= dayStart && c.at.getTime() < nextDay.getTime());
   const inWeek = counted.filter((c) => c.at.getTime() > weekAgo).map((c) => ({ t: c.at.getTime(), channel: c.channel }));
   const weekOnChannel = inWeek.filter((c) => c.channel === channel).map((c) => c.t);

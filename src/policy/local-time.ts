@@ -106,10 +106,10 @@ export const hhmm = (minutes: number): string => `${pad(Math.floor(minutes / 60)
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /** "Monday 23 November 2026 08:00 (Europe/Helsinki)": for reasons people read. */
 export function describeLocal(instant: Date, timeZone: string): string {
   const p = localParts(instant, timeZone);
-  const month = new Date(Date.UTC(p.year, p.month - 1, 1)).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
-  return `${WEEKDAY_NAMES[p.weekday]} ${p.day} ${month} ${p.year} ${hhmm(p.minutes)} (${timeZone})`;
+  return `${WEEKDAY_NAMES[p.weekday]} ${p.day} ${MONTH_NAMES[p.month - 1]} ${p.year} ${hhmm(p.minutes)} (${timeZone})`;
 }

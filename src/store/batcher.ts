@@ -15,17 +15,36 @@ interface Pending<I, O> {
 
 export function createBatcher<I, O>(
   run: (inputs: readonly I[]) => Promise<ReadonlyArray<O | Error>>,
-  opts: { maxBatch: number; onBatch?: (size: number) => void },
+  opts: {
+    maxBatch: number;
+    onBatch?: (size: number) => void;
+    /**
+     * Batches running at once; callers arriving meanwhile wait and go together in the next one.
+     * Fewer, larger batches cost less per item where each batch is a transaction.
+     */
+    maxInFlight?: number;
+  },
 ): Batcher<I, O> {
   let queue: Array<Pending<I, O>> = [];
   let scheduled = false;
+  let inFlight = 0;
+  const limit = opts.maxInFlight ?? Infinity;
 
   const flush = (): void => {
     scheduled = false;
-    while (queue.length) {
+    while (queue.length && inFlight < limit) {
       const batch = queue.splice(0, opts.maxBatch);
       opts.onBatch?.(batch.length);
-      run(batch.map((p) => p.input)).then(
+      inFlight++;
+      run(batch.map((p) => p.input))
+        .finally(() => {
+          inFlight--;
+          if (queue.length && !scheduled) {
+            scheduled = true;
+            setImmediate(flush);
+          }
+        })
+        .then(
         (results) => batch.forEach((p, i) => {
           const result = results[i];
           if (result instanceof Error) p.reject(result);

@@ -26,12 +26,24 @@ export function createDb(opts: { url: string; schema: string; poolSize: number; 
   return pool;
 }
 
-export async function withTransaction<T>(db: Db, work: (client: DbClient) => Promise<T>): Promise<T> {
+export interface TransactionOptions<T> {
+  /** Settings for this transaction only, sent with `begin` in the same round trip. */
+  settings?: Record<string, string>;
+  /** Commit without waiting for the WAL flush, when losing this transaction in a crash is harmless. */
+  asyncCommit?: (result: T) => boolean;
+}
+
+const setLocal = (settings: Record<string, string>): string =>
+  Object.entries(settings)
+    .map(([k, v]) => `; set local ${k.replace(/[^a-z_.]/g, '')} = '${v.replace(/'/g, "''")}'`)
+    .join('');
+
+export async function withTransaction<T>(db: Db, work: (client: DbClient) => Promise<T>, opts: TransactionOptions<T> = {}): Promise<T> {
   const client = await db.connect();
   try {
-    await client.query('begin');
+    await client.query(`begin${setLocal(opts.settings ?? {})}`);
     const result = await work(client);
-    await client.query('commit');
+    await client.query(opts.asyncCommit?.(result) ? 'set local synchronous_commit = off; commit' : 'commit');
     return result;
   } catch (err) {
     await client.query('rollback').catch(() => {});

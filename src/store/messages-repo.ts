@@ -1,5 +1,6 @@
 import type { Channel } from '../domain/case-event.ts';
 import type { Content, Decision, Stage } from '../policy/decision.ts';
+import type { Contact } from '../policy/caps.ts';
 import type { Queryable } from './db.ts';
 import { CONTACT_STATE_COLUMNS, toContactState, type ContactState, type ContactStateRow } from './contact-state-repo.ts';
 
@@ -160,34 +161,45 @@ type DispatchQueryRow = Omit<DispatchRow, 'state'> & ContactStateRow;
 
 /**
  * Takes the debtors' locks (advisory, transaction-scoped, in a fixed order so that two batches
- * never wait on each other in a circle), then locks the message rows and reads what dispatch and
- * the policy need: two round trips for a whole batch.
+ * never wait on each other in a circle). Anything read after this, in a new statement, sees every
+ * send another transaction claimed for these debtors.
  */
-export async function lockMessagesForDispatch(tx: Queryable, messageIds: readonly string[]): Promise<Map<string, DispatchRow>> {
+export async function lockDebtorsOfMessages(tx: Queryable, messageIds: readonly string[]): Promise<void> {
   await tx.query({
     name: 'lock-debtors-of-messages',
     text: `select pg_advisory_xact_lock(k) from (
              select distinct hashtextextended(debtor_id, 0) as k from messages where id = any($1::text[]) order by 1) s`,
     values: [messageIds],
   });
-  const { rows } = await tx.query<DispatchQueryRow>({
+}
+
+/**
+ * Under the debtors' locks: locks the message rows and reads what dispatch and the policy need,
+ * with each debtor's ledger since `ledgerSince`, in one round trip for the whole batch.
+ */
+export async function readMessagesForDispatch(tx: Queryable, messageIds: readonly string[], ledgerSince: Date): Promise<{ rows: Map<string, DispatchRow>; ledger: Map<string, Contact[]> }> {
+  const { rows } = await tx.query<DispatchQueryRow & { ledger: Array<[Channel, string, boolean]> | null }>({
     name: 'lock-messages-for-dispatch',
     text: `select m.id, m.event_id as "eventId", m.case_id as "caseId", m.debtor_id as "debtorId", m.channel,
                   m.contact_point_id::text as "contactPointId", m.to_address as "toAddress", m.body, m.status, m.attempts, m.cap_exempt as "capExempt", m.content,
-                  m.sending_at as "sendingAt", ${CONTACT_STATE_COLUMNS}
+                  m.sending_at as "sendingAt", ${CONTACT_STATE_COLUMNS},
+                  (select json_agg(json_build_array(l.channel, l.contacted_at, l.cap_exempt)) from messages l
+                    where l.debtor_id = m.debtor_id and l.contacted_at >= $2 and l.status <> 'failed') as ledger
              from messages m join cases c on c.id = m.case_id join debtors d on d.id = c.debtor_id
             where m.id = any($1::text[])
             order by m.id
               for update of m`,
-    values: [messageIds],
+    values: [messageIds, ledgerSince],
   });
-  return new Map(
-    rows.map((row) => {
-      const { hold_reason, hold_since, creditor_id, portfolio, flags, preferred_channel, time_zone, address_country, deceased_since, points, ...message } = row;
-      const state = toContactState({ hold_reason, hold_since, country: row.country, creditor_id, portfolio, flags, preferred_channel, time_zone, address_country, deceased_since, points });
-      return [row.id, { ...message, state }];
-    }),
-  );
+  const ledger = new Map<string, Contact[]>();
+  const byId = new Map<string, DispatchRow>();
+  for (const row of rows) {
+    const { hold_reason, hold_since, creditor_id, portfolio, flags, preferred_channel, time_zone, address_country, deceased_since, points, ledger: contacts, ...message } = row;
+    const state = toContactState({ hold_reason, hold_since, country: row.country, creditor_id, portfolio, flags, preferred_channel, time_zone, address_country, deceased_since, points });
+    byId.set(row.id, { ...message, state });
+    if (!ledger.has(row.debtorId)) ledger.set(row.debtorId, (contacts ?? []).map(([channel, at, capExempt]) => ({ channel, at: new Date(at), capExempt })));
+  }
+  return { rows: byId, ledger };
 }
 
 export interface DispatchDecisionRecord {
