@@ -132,3 +132,27 @@ describe('the simulator answers what the live path decides, for the same inputs 
     expect(fromSimulator).toEqual(live);
   });
 });
+
+describe('the simulator never fails on a strange pack change or event', () => {
+  const odd: Array<[string, Record<string, unknown>]> = [
+    ['an unknown time zone', { '*': { timeZone: 'Mars/Olympus_Mons' } }],
+    ['a window that ends before it starts', { PL: { window: { days: { wed: '23:00-01:00' } } } }],
+    ['a country the holiday library does not know', { PL: { country: 'XX' } }],
+    ['an unknown holiday region and type', { PL: { blockedDays: { holidays: { types: ['nonsense'], region: 'ZZ' } } } }],
+    ['a negative cap', { PL: { caps: { perDay: -1 } } }],
+    ['a prototype key', JSON.parse('{"PL": {"__proto__": {"polluted": true}}}') as Record<string, unknown>],
+    ['no window at all', { PL: { window: { days: {} } } }],
+  ];
+  it.each(odd)('%s: an answer or a problem, never a crash', async (_name, packChanges) => {
+    const res = await simulateAt('2026-11-18T10:00:00Z', [variant('pl-payment-missed', 'sim-odd')], packChanges);
+    expect([200, 400, 422]).toContain(res.statusCode);
+    if (res.statusCode !== 200) expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('an event with a time zone that does not exist is decided in its address country’s zone', async () => {
+    const e = variant('fi-case-opened', 'sim-tz', (x) => ({ ...x, debtor: { ...x.debtor, timeZone: 'Europe/Atlantis' } }));
+    const [m] = await messagesOf('2026-11-18T10:00:00Z', [e]);
+    expect(m?.plan.evidence.local).toEqual([expect.objectContaining({ timeZone: 'Europe/Helsinki' })]);
+  });
+});

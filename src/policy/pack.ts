@@ -5,6 +5,7 @@ import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { CHANNELS, HOLD_REASONS, type Channel } from '../domain/case-event.ts';
 import { ConfigError } from '../errors.ts';
+import { isTimeZone } from './local-time.ts';
 
 // Policy packs: the contact rules of a country as a readable, versioned YAML file with its sources
 // (policy/packs/<cc>.yaml on top of policy/packs/common.yaml), changed per creditor or portfolio by
@@ -123,6 +124,7 @@ function validate(doc: Json, where: string): Pack {
     throw new ConfigError(`policy pack ${where}: ${[...checkPack.Errors(candidate)].slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ')}`);
   }
   const pack = candidate as Static<typeof PackSchema>;
+  if (!isTimeZone(pack.timeZone)) throw new ConfigError(`policy pack ${where}: timeZone "${pack.timeZone}" is not an IANA time zone`);
   for (const section of [pack.window, pack.blockedDays, pack.caps, pack.privacy, pack.holds]) {
     for (const id of section.sources) if (!pack.sources[id]) throw new ConfigError(`policy pack ${where}: source "${id}" is cited but not listed under sources`);
   }
