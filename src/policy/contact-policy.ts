@@ -56,7 +56,8 @@ function nextAllowedInstant(pack: Pack, input: PolicyInput, places: Location[], 
         if (w.next?.getTime() === at.getTime()) continue;
         if (!first) {
           const rule = w.closedBecause === 'holiday' ? 'time.holiday' : w.closedBecause === 'closed-weekday' ? 'time.closed-day' : 'time.outside-window';
-          const what = w.closedBecause === 'holiday' ? `it is ${w.holiday} (a blocked day) in ${place.timeZone}` : `it is ${w.local} in ${place.timeZone}, outside ${pack.country}’s window (${describeWindow(pack)})`;
+          const when = describeLocal(at, place.timeZone);
+          const what = w.closedBecause === 'holiday' ? `it is ${when}, ${w.holiday}, a day without messages` : `it is ${when}, outside ${pack.country}’s window (${describeWindow(pack)})`;
           first = { rule, reason: place.signal === 'phone' ? `${what}, where the phone number belongs` : what };
           if (w.holiday) evidence.holiday = w.holiday;
         }

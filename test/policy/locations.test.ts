@@ -119,7 +119,7 @@ describe('a debtor in another time zone than the case', () => {
 
   it('the deferral says it waits for the place the phone number belongs to', () => {
     const d = decideFor({ country: 'PL', point: { address: '+358401234567' }, at: '2026-11-18T18:30:00Z' });
-    expect(d.reason).toContain('Europe/Helsinki, outside PL’s window');
+    expect(d.reason).toContain('(Europe/Helsinki), outside PL’s window');
     expect(d.reason).toContain('where the phone number belongs');
     expect(d.evidence.local).toEqual([
       { signal: 'residence', country: 'PL', timeZone: 'Europe/Warsaw', time: '2026-11-18 19:30 wed' },

@@ -112,7 +112,7 @@ describe.each(weekends)('$country on the weekend', ({ country, rows }) => {
 describe('what a window decision tells people', () => {
   it('a deferral names the local instant it waits for and what it saw', () => {
     const d = decideFor({ country: 'FI', at: '2026-11-20T18:00:00Z' });
-    expect(d.reason).toContain('2026-11-20 20:00 fri in Europe/Helsinki');
+    expect(d.reason).toContain('Friday 20 November 2026 20:00 (Europe/Helsinki)');
     expect(d.reason).toContain('Monday 23 November 2026 08:00 (Europe/Helsinki)');
     expect(d.evidence.local).toEqual([{ signal: 'residence', country: 'FI', timeZone: 'Europe/Helsinki', time: '2026-11-20 20:00 fri' }]);
   });
