@@ -12,6 +12,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY src ./src
 COPY scripts ./scripts
 COPY playbooks ./playbooks
+COPY policy ./policy
 COPY templates ./templates
 COPY locales ./locales
 COPY test/fixtures/events ./test/fixtures/events
