@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { ConfigError } from './errors.ts';
@@ -22,6 +23,11 @@ const LOCAL_DEFAULTS = {
   SENDER_EMAIL: 'help@demo-collect.example',
   SENDER_WEB: 'https://demo-collect.example',
   LINK_SIGNING_SECRET: 'local-link-signing-secret-not-for-production',
+  // Local stand-ins started by `npm start`: an SMTP server and an SFTP print house.
+  TWILIO_WHATSAPP_FROM: 'whatsapp:+31612300000',
+  SMTP_URL: 'smtp://127.0.0.1:2525',
+  EMAIL_EVENTS_SECRET: 'whsec_ZGVtby1lbWFpbC1ldmVudHMtc2VjcmV0LWxvY2Fs',
+  SFTP_URL: 'sftp://printhouse:printhouse@127.0.0.1:2222/inbox',
 } as const;
 
 const Roles = Type.Union([Type.Literal('api'), Type.Literal('worker'), Type.Literal('all')]);
@@ -50,7 +56,41 @@ const ConfigSchema = Type.Object({
     apiUrl: Type.String({ pattern: '^https?://' }),
     /** Messages per second per provider account, through BullMQ's limiter. */
     maxPerSecond: Type.Integer({ minimum: 1, maximum: 100000 }),
+    /** WhatsApp sender (`whatsapp:+…`); WhatsApp is off without it. */
+    whatsappFrom: Type.Optional(Type.String({ pattern: '^whatsapp:\\+[1-9][0-9]{6,14}$' })),
   }),
+  /** Email over SMTP; off without SMTP_URL. */
+  email: Type.Optional(
+    Type.Object({
+      smtpUrl: Type.String({ pattern: '^smtps?://' }),
+      from: Type.String({ pattern: '^[^@\\s<>]+@[^@\\s<>]+$' }),
+      /** Where `mailto:` unsubscribe requests go (List-Unsubscribe). */
+      unsubscribeMailbox: Type.String({ pattern: '^[^@\\s<>]+@[^@\\s<>]+$' }),
+      poolSize: Type.Integer({ minimum: 1, maximum: 100 }),
+      maxPerSecond: Type.Integer({ minimum: 1, maximum: 100000 }),
+      dkim: Type.Optional(Type.Object({ domainName: Type.String({ minLength: 3 }), keySelector: Type.String({ minLength: 1 }), privateKey: Type.String({ minLength: 100 }) })),
+      /** Signs the mail provider's bounce and complaint reports to POST /v1/providers/email/events (Standard Webhooks). */
+      eventsSecret: Type.Optional(Type.String({ pattern: '^whsec_[A-Za-z0-9+/=]{16,}$' })),
+    }),
+  ),
+  /** Letters: PDFs by headless Chromium, handed to a print house over SFTP; off without SFTP_URL. */
+  letters: Type.Optional(
+    Type.Object({
+      sftpUrl: Type.String({ pattern: '^sftp://' }),
+      /** PEM private key for the SFTP login (else the URL's password). */
+      sftpPrivateKey: Type.Optional(Type.String({ minLength: 100 })),
+      /** Local time of the daily hand-over: letters rendered by then go in that day's batch. */
+      cutoff: Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' }),
+      cutoffTimeZone: Type.String({ minLength: 1 }),
+      chromiumPath: Type.String({ minLength: 1 }),
+      /** Browser pages rendering PDFs at once. */
+      pages: Type.Integer({ minimum: 1, maximum: 64 }),
+      /** How often the print house's acknowledgement files are looked for. */
+      ackPollMs: Type.Integer({ minimum: 1000 }),
+    }),
+  ),
+  /** A message not delivered within this many hours (SMS, WhatsApp, email) moves to the next channel. */
+  fallbackAfterHours: Type.Integer({ minimum: 1, maximum: 24 * 30 }),
   workers: Type.Object({
     planConcurrency: Type.Integer({ minimum: 1, maximum: 1000 }),
     dispatchConcurrency: Type.Integer({ minimum: 1, maximum: 1000 }),
@@ -105,6 +145,24 @@ const ENV_NAMES: Record<string, string> = {
   '/sender/web': 'SENDER_WEB (https://…)',
   '/messageBodyRetentionDays': 'MESSAGE_BODY_RETENTION_DAYS (1–3650)',
   '/clockStart': 'CLOCK_START (an ISO 8601 instant)',
+  '/twilio/whatsappFrom': 'TWILIO_WHATSAPP_FROM (whatsapp:+E.164)',
+  '/email/smtpUrl': 'SMTP_URL (smtp://… or smtps://…)',
+  '/email/from': 'EMAIL_FROM',
+  '/email/unsubscribeMailbox': 'EMAIL_UNSUBSCRIBE_MAILBOX',
+  '/email/poolSize': 'SMTP_POOL_SIZE',
+  '/email/maxPerSecond': 'SMTP_MAX_PER_SECOND',
+  '/email/dkim/privateKey': 'DKIM_PRIVATE_KEY (PEM)',
+  '/email/dkim/domainName': 'DKIM_DOMAIN',
+  '/email/dkim/keySelector': 'DKIM_SELECTOR',
+  '/email/eventsSecret': 'EMAIL_EVENTS_SECRET (whsec_…)',
+  '/letters/sftpUrl': 'SFTP_URL (sftp://user:password@host:port/dir)',
+  '/letters/sftpPrivateKey': 'SFTP_PRIVATE_KEY (PEM)',
+  '/letters/cutoff': 'LETTER_CUTOFF (HH:MM)',
+  '/letters/cutoffTimeZone': 'LETTER_CUTOFF_TIME_ZONE',
+  '/letters/chromiumPath': 'CHROMIUM_PATH',
+  '/letters/pages': 'PDF_PAGES',
+  '/letters/ackPollMs': 'PRINT_ACK_POLL_MS',
+  '/fallbackAfterHours': 'FALLBACK_AFTER_HOURS',
 };
 
 function int(env: Env, key: string, fallback: number): number {
@@ -124,6 +182,52 @@ function parseSenders(raw: string | undefined): Record<string, string> {
     senders[country.toUpperCase()] = sender;
   }
   return senders;
+}
+
+/** A PEM given inline (with \n escapes, as env files hold them) or as a path to a file. */
+function pem(value: string | undefined, name: string): string | undefined {
+  if (!value) return undefined;
+  if (value.includes('-----BEGIN')) return value.replace(/\\n/g, '\n');
+  try {
+    return readFileSync(value, 'utf8');
+  } catch {
+    throw new ConfigError(`${name} must be a PEM key or the path of a readable file`);
+  }
+}
+
+function emailConfig(env: Env, local: boolean, senderEmail: string): { email?: Config['email'] } {
+  const smtpUrl = env.SMTP_URL || (local ? LOCAL_DEFAULTS.SMTP_URL : undefined);
+  if (!smtpUrl) return {};
+  const privateKey = pem(env.DKIM_PRIVATE_KEY, 'DKIM_PRIVATE_KEY');
+  const from = env.EMAIL_FROM || senderEmail;
+  return {
+    email: {
+      smtpUrl,
+      from,
+      unsubscribeMailbox: env.EMAIL_UNSUBSCRIBE_MAILBOX || from,
+      poolSize: int(env, 'SMTP_POOL_SIZE', 5),
+      maxPerSecond: int(env, 'SMTP_MAX_PER_SECOND', 200),
+      ...(env.EMAIL_EVENTS_SECRET || local ? { eventsSecret: env.EMAIL_EVENTS_SECRET || LOCAL_DEFAULTS.EMAIL_EVENTS_SECRET } : {}),
+      ...(privateKey ? { dkim: { domainName: env.DKIM_DOMAIN || from.split('@')[1] || '', keySelector: env.DKIM_SELECTOR || 'dco', privateKey } } : {}),
+    },
+  };
+}
+
+function lettersConfig(env: Env, local: boolean): { letters?: Config['letters'] } {
+  const sftpUrl = env.SFTP_URL || (local ? LOCAL_DEFAULTS.SFTP_URL : undefined);
+  if (!sftpUrl) return {};
+  const sftpPrivateKey = pem(env.SFTP_PRIVATE_KEY, 'SFTP_PRIVATE_KEY');
+  return {
+    letters: {
+      sftpUrl,
+      ...(sftpPrivateKey ? { sftpPrivateKey } : {}),
+      cutoff: env.LETTER_CUTOFF || '15:00',
+      cutoffTimeZone: env.LETTER_CUTOFF_TIME_ZONE || 'Europe/Amsterdam',
+      chromiumPath: env.CHROMIUM_PATH || '/usr/bin/chromium',
+      pages: int(env, 'PDF_PAGES', 4),
+      ackPollMs: int(env, 'PRINT_ACK_POLL_MS', 60_000),
+    },
+  };
 }
 
 function parseAddress(raw: string): { lines: string[]; postalCode: string; city: string; country: string } {
@@ -172,7 +276,11 @@ export function loadConfig(env: Env = process.env): Config {
       sendersByCountry,
       apiUrl: (env.TWILIO_API_URL || (local ? LOCAL_DEFAULTS.TWILIO_API_URL : TWILIO_API)).replace(/\/+$/, ''),
       maxPerSecond: int(env, 'TWILIO_MAX_PER_SECOND', 100),
+      ...(env.TWILIO_WHATSAPP_FROM || local ? { whatsappFrom: env.TWILIO_WHATSAPP_FROM || LOCAL_DEFAULTS.TWILIO_WHATSAPP_FROM } : {}),
     },
+    ...emailConfig(env, local, pick('SENDER_EMAIL') ?? ''),
+    ...lettersConfig(env, local),
+    fallbackAfterHours: int(env, 'FALLBACK_AFTER_HOURS', 48),
     workers: {
       planConcurrency: int(env, 'PLAN_CONCURRENCY', 32),
       dispatchConcurrency: int(env, 'DISPATCH_CONCURRENCY', 64),

@@ -69,7 +69,7 @@ describe('a send whose outcome is unknown is reconciled, never blindly repeated'
     const sms = createAdapters(h.services).get('sms');
     // The worker sent, then died before recording the outcome; the status callbacks went astray.
     await h.services.db.query(`update messages set status = 'sending', sending_at = now(), attempts = 1 where id = $1`, [msg.id]);
-    const sent = await sms!.send({ messageId: msg.id, channel: 'sms', to: msg.to, body: msg.body, country: 'FI', statusCallbackUrl: `http://127.0.0.1:1/lost/${msg.id}` });
+    const sent = await sms!.send({ messageId: msg.id, channel: 'sms', to: msg.to, body: msg.body, country: 'FI', statusCallbackUrl: `http://127.0.0.1:1/lost/${msg.id}`, parts: {}, locale: 'fi', conversationOpen: false });
     const before = h.standin.stats().accepted;
     const result = await dispatchMessage(deps(), msg.id);
     expect(result).toEqual({ kind: 'sent', providerId: sent.providerId, reconciled: true });
@@ -83,7 +83,7 @@ describe('a send whose outcome is unknown is reconciled, never blindly repeated'
     const msg = await plannedMessage(103);
     const sms = createAdapters(h.services).get('sms');
     await h.services.db.query(`update messages set status = 'sending', sending_at = now(), attempts = 1 where id = $1`, [msg.id]);
-    const sent = await sms!.send({ messageId: msg.id, channel: 'sms', to: msg.to, body: msg.body, country: 'FI', statusCallbackUrl: statusCallbackUrl(h.config.publicUrl, msg.id) });
+    const sent = await sms!.send({ messageId: msg.id, channel: 'sms', to: msg.to, body: msg.body, country: 'FI', statusCallbackUrl: statusCallbackUrl(h.config.publicUrl, msg.id), parts: {}, locale: 'fi', conversationOpen: false });
     await h.standin.settled();
     const before = h.standin.stats().accepted;
     expect(await dispatchMessage(deps(), msg.id)).toEqual({ kind: 'finished' });

@@ -12,10 +12,20 @@ export interface OutboundMessage {
   country: string;
   /** Where the provider reports delivery statuses for this message. */
   statusCallbackUrl: string;
+  /**
+   * The rendered parts of the message for its channel: email `subject`, `html`, `text`; WhatsApp
+   * `body` (free-form), `contentSid` and `contentVariables` (a JSON object as text) for outside the
+   * 24-hour window; letter `page` (the whole A4 HTML page). SMS uses `body` only.
+   */
+  parts: Readonly<Record<string, string>>;
+  /** pl, fi, it, nl: the language the message was rendered in. */
+  locale: string | null;
+  /** WhatsApp: the debtor wrote to us within the last 24 hours, so free-form text may go. */
+  conversationOpen: boolean;
 }
 
 /** Provider statuses we store; `accepted`/`scheduled`/`sending` from Twilio fold into `queued`. */
-export const PROVIDER_STATUSES = ['queued', 'sent', 'delivered', 'undelivered', 'failed', 'read'] as const;
+export const PROVIDER_STATUSES = ['queued', 'sent', 'delivered', 'undelivered', 'failed', 'read', 'printed', 'posted'] as const;
 export type ProviderStatus = (typeof PROVIDER_STATUSES)[number];
 
 export interface SendResult {

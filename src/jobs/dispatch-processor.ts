@@ -50,6 +50,9 @@ export class DispatchFailedPermanently extends Error {
  */
 export const MAX_SEND_ATTEMPTS = 20;
 
+/** WhatsApp's customer-service window: free-form messages within 24 hours of the debtor's last message. */
+const WHATSAPP_WINDOW_MS = 24 * 3600 * 1000;
+
 /** Addresses of erased debtors are pseudonyms with this prefix (store/debtor-data-repo.ts). */
 const ERASED_PREFIX = 'erased:';
 
@@ -169,6 +172,9 @@ async function send(deps: DispatchDeps, adapter: ChannelAdapter, row: DispatchRo
       body: row.body,
       country: row.country,
       statusCallbackUrl: statusCallbackUrl(deps.publicUrl, row.id),
+      parts: row.parts ?? { body: row.body },
+      locale: row.locale,
+      conversationOpen: row.lastInboundAt !== null && (deps.now?.() ?? new Date()).getTime() - row.lastInboundAt.getTime() < WHATSAPP_WINDOW_MS,
     });
     deps.metrics.messagesSent.inc({ channel: row.channel, result: 'accepted' });
     return result;

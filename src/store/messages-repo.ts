@@ -4,7 +4,7 @@ import type { Contact } from '../policy/caps.ts';
 import type { Queryable } from './db.ts';
 import { CONTACT_STATE_COLUMNS, toContactState, type ContactState, type ContactStateRow } from './contact-state-repo.ts';
 
-export type MessageStatus = 'pending' | 'held' | 'sending' | 'unknown' | 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'read' | 'blocked' | 'cancelled';
+export type MessageStatus = 'pending' | 'held' | 'sending' | 'unknown' | 'queued' | 'sent' | 'printed' | 'posted' | 'delivered' | 'undelivered' | 'failed' | 'read' | 'blocked' | 'cancelled';
 export type StatusSource = 'planner' | 'dispatcher' | 'provider' | 'reconciler' | 'sweeper' | 'policy';
 
 export interface NewMessage {
@@ -147,6 +147,10 @@ export interface DispatchRow {
   contactPointId: string;
   toAddress: string;
   body: string;
+  parts: Record<string, string> | null;
+  locale: string | null;
+  /** When the debtor last wrote to us from this contact point (WhatsApp's 24-hour window). */
+  lastInboundAt: Date | null;
   status: MessageStatus;
   capExempt: boolean;
   content: Content;
@@ -181,7 +185,8 @@ export async function readMessagesForDispatch(tx: Queryable, messageIds: readonl
   const { rows } = await tx.query<DispatchQueryRow & { ledger: Array<[Channel, string, boolean]> | null }>({
     name: 'lock-messages-for-dispatch',
     text: `select m.id, m.event_id as "eventId", m.case_id as "caseId", m.debtor_id as "debtorId", m.channel,
-                  m.contact_point_id::text as "contactPointId", m.to_address as "toAddress", m.body, m.status, m.attempts, m.cap_exempt as "capExempt", m.content,
+                  m.contact_point_id::text as "contactPointId", m.to_address as "toAddress", m.body, m.parts, m.locale, m.status, m.attempts, m.cap_exempt as "capExempt", m.content,
+                  (select p.last_inbound_at from contact_points p where p.id = m.contact_point_id) as "lastInboundAt",
                   m.sending_at as "sendingAt", ${CONTACT_STATE_COLUMNS},
                   (select json_agg(json_build_array(l.channel, l.contacted_at, l.cap_exempt)) from messages l
                     where l.debtor_id = m.debtor_id and l.contacted_at >= $2 and l.status <> 'failed') as ledger

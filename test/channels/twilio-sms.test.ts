@@ -75,6 +75,9 @@ function message(to: string, overrides: Partial<OutboundMessage> = {}): Outbound
     body: `Hello, this is a reminder ${counter}.`,
     country: 'PL',
     statusCallbackUrl: receiver.urlFor(messageId),
+    parts: {},
+    locale: 'pl',
+    conversationOpen: false,
     ...overrides,
   };
 }
