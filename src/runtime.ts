@@ -6,7 +6,8 @@ import { createTwilioClient } from './channels/twilio-client.ts';
 import { createTwilioSmsAdapter } from './channels/twilio-sms.ts';
 import { loadPlaybooks } from './domain/playbook.ts';
 import { loadCatalogue } from './rendering/catalogue.ts';
-import { catalogueSmsRenderer, createTemplateStore, type TemplateStore } from './rendering/template-store.ts';
+import { createTemplateStore, type TemplateStore } from './rendering/template-store.ts';
+import { catalogueRenderer } from './rendering/message-renderer.ts';
 import type { RenderEnvironment } from './rendering/render-context.ts';
 import type { Config } from './config.ts';
 import { signedLink } from './rendering/signed-links.ts';
@@ -58,7 +59,7 @@ export async function plannerDeps(services: Services, store: TemplateStore): Pro
   return {
     playbooks: await loadPlaybooks(path.join(ROOT_DIR, 'playbooks')),
     packs: services.packs,
-    renderer: catalogueSmsRenderer(store.catalogue, renderEnvironment(services.config)),
+    renderer: catalogueRenderer(store.catalogue, renderEnvironment(services.config)),
     channels: SENDING_CHANNELS,
     log: services.log,
   };

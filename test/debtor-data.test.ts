@@ -6,6 +6,7 @@ import { contractEvent } from './support/fixtures.ts';
 import type { CaseEvent } from '../src/domain/case-event.ts';
 import { purgeExpiredBodiesOnce } from '../src/jobs/retention.ts';
 import type { DebtorExport } from '../src/store/debtor-data-repo.ts';
+import { postalLine } from '../src/domain/contact-points.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -92,7 +93,8 @@ describe('a debtor’s data: export and erasure', () => {
     for (const value of [...personalStrings(a), body]) expect(res.body).toContain(JSON.stringify(value).slice(1, -1));
     before = res.json<DebtorExport>();
     expect(before).toMatchObject({ format: 'debtor-export/1', debtor: { id: a.debtor.id, timeZone: 'Europe/Helsinki', erasedAt: null } });
-    expect(before.contactPoints).toHaveLength(2);
+    // The listed email and phone, and the postal address as the letter channel's point.
+    expect(before.contactPoints).toHaveLength(3);
     expect(before.cases).toMatchObject([{ id: a.case.id, reference: a.case.reference }]);
     expect(before.events).toMatchObject([{ id: a.id, type: 'case.opened' }]);
     expect(before.messages).toMatchObject([{ channel: 'sms', status: 'delivered', body }]);
@@ -103,7 +105,7 @@ describe('a debtor’s data: export and erasure', () => {
   it('erases the personal data, keeps the facts, and logs none of it', async () => {
     const res = await erase(a.debtor.id);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ debtorId: a.debtor.id, alreadyErased: false, counts: { debtor: 1, contactPoints: 2, events: 1, messages: 1, cancelled: 0 } });
+    expect(res.json()).toMatchObject({ debtorId: a.debtor.id, alreadyErased: false, counts: { debtor: 1, contactPoints: 3, events: 1, messages: 1, cancelled: 0 } });
 
     const after = await exportOf(a.debtor.id);
     expect(after.statusCode).toBe(200);
@@ -111,7 +113,7 @@ describe('a debtor’s data: export and erasure', () => {
     const doc = after.json<DebtorExport>();
     expect(doc.debtor).toMatchObject({ personal: {}, timeZone: null, erasedAt: expect.any(String), addressCountry: 'FI', flags: a.debtor.flags });
     const sms = a.debtor.contactPoints[1]?.address ?? '';
-    expect(doc.contactPoints.map((p) => String(p.address)).sort()).toEqual(a.debtor.contactPoints.map((c) => pseudonym(c.address)).sort());
+    expect(doc.contactPoints.map((p) => String(p.address)).sort()).toEqual([...a.debtor.contactPoints.map((c) => pseudonym(c.address)), pseudonym(postalLine(a.debtor.address))].sort());
     expect(doc.contactPoints.every((p) => typeof p.removedAt === 'string')).toBe(true);
     // The audit facts are exactly what they were.
     expect(doc.decisions).toEqual(before.decisions);
@@ -257,12 +259,13 @@ describe('a debtor the case system sends again after an erasure', () => {
     await h.services.db.query(`update contact_points set opted_out_at = now() where address = $1`, [sms]);
 
     const res = await erase(r.debtor.id);
-    expect(res.json()).toMatchObject({ alreadyErased: false, counts: { debtor: 1, contactPoints: 2, events: 1 } });
+    expect(res.json()).toMatchObject({ alreadyErased: false, counts: { debtor: 1, contactPoints: 3, events: 1 } });
     const doc = (await exportOf(r.debtor.id)).json<DebtorExport>();
     expect(doc.debtor.personal).toEqual({});
     const points = doc.contactPoints.map((p) => ({ id: p.id, channel: p.channel, address: p.address, optedOut: p.optedOutAt !== null }));
     expect(points.sort((x, y) => String(x.channel).localeCompare(String(y.channel)))).toMatchObject([
       { channel: 'email', address: pseudonym(r.debtor.contactPoints[0]?.address ?? ''), optedOut: false },
+      { channel: 'letter', address: pseudonym(postalLine(r.debtor.address)), optedOut: false },
       { channel: 'sms', address: pseudonym(sms), optedOut: true },
     ]);
     expect(doc.messages).toMatchObject([{ id: message.id, contactPointId: points.find((p) => p.channel === 'sms')?.id }]);

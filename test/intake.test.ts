@@ -99,7 +99,8 @@ describe('POST /v1/events: snapshots', () => {
     // Arrives late: it still lists the SMS number, but it is older than what we know.
     await h.postEvent(JSON.stringify({ ...base, id: 'evt-snap-3', occurredAt: at(11), case: { ...base.case, id: 'NL-SNAP' }, debtor: { ...debtor, flags: { ...debtor.flags, dispute: true } } }));
     const { rows } = await h.services.db.query(`select channel, removed_at is not null as removed from contact_points where debtor_id = 'deb-snap' order by channel`);
-    expect(rows).toEqual([{ channel: 'email', removed: false }, { channel: 'sms', removed: true }]);
+    // The postal address is the letter channel's point; it stays while the address does.
+    expect(rows).toEqual([{ channel: 'email', removed: false }, { channel: 'letter', removed: false }, { channel: 'sms', removed: true }]);
     const flags = await h.services.db.query(`select flags from debtors where id = 'deb-snap'`);
     expect(flags.rows[0].flags.dispute).toBe(false);
   });

@@ -49,13 +49,9 @@ describe('a send whose outcome is unknown is reconciled, never blindly repeated'
     h.workers = null;
     await h.postEvent(JSON.stringify(eventFor(n)));
     const { planEvent } = await import('../src/jobs/plan-processor.ts');
-    const { loadPlaybooks } = await import('../src/domain/playbook.ts');
-    const { createSmsRenderer } = await import('../src/rendering/sms-renderer.ts');
-    const { ROOT_DIR } = await import('../src/runtime.ts');
-    await planEvent(
-      { db: h.services.db, queues: h.services.queues, playbooks: await loadPlaybooks(`${ROOT_DIR}/playbooks`), renderer: await createSmsRenderer(), channels: new Set(['sms' as const]), log: h.services.log, metrics: h.services.metrics, packs: h.services.packs, now: h.services.now },
-      `evt-recovery-${n}`,
-    );
+    const { plannerDeps, openTemplateStore } = await import('../src/runtime.ts');
+    const planner = await plannerDeps(h.services, await openTemplateStore(h.services));
+    await planEvent({ ...planner, channels: new Set(['sms' as const]), db: h.services.db, queues: h.services.queues, metrics: h.services.metrics, now: h.services.now }, `evt-recovery-${n}`);
     const { rows } = await h.services.db.query<{ id: string; to_address: string; body: string }>(`select id, to_address, body from messages where event_id = $1`, [`evt-recovery-${n}`]);
     const row = rows[0];
     if (!row) throw new Error('no message planned');

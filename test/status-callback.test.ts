@@ -36,20 +36,9 @@ describe('Twilio status callbacks', () => {
   it('has a planned message to report on', async () => {
     // Plan without workers, so only the callbacks below move the message.
     const { rows } = await h.services.db.query<{ id: string }>(`select id from events where status = 'received'`);
-    const { createSmsRenderer } = await import('../src/rendering/sms-renderer.ts');
-    const { loadPlaybooks } = await import('../src/domain/playbook.ts');
-    const { ROOT_DIR } = await import('../src/runtime.ts');
-    const deps = {
-      db: h.services.db,
-      queues: h.services.queues,
-      playbooks: await loadPlaybooks(`${ROOT_DIR}/playbooks`),
-      renderer: await createSmsRenderer(),
-      channels: new Set(['sms' as const]),
-      log: h.services.log,
-      metrics: h.services.metrics,
-      packs: h.services.packs,
-      now: h.services.now,
-    };
+    const { plannerDeps, openTemplateStore } = await import('../src/runtime.ts');
+    const planner = await plannerDeps(h.services, await openTemplateStore(h.services));
+    const deps = { ...planner, channels: new Set(['sms' as const]), db: h.services.db, queues: h.services.queues, metrics: h.services.metrics, now: h.services.now };
     for (const r of rows) await planEvent(deps, r.id);
     messageId = (await h.services.db.query<{ id: string }>(`select id from messages limit 1`)).rows[0]?.id ?? '';
     expect(messageId).toMatch(/^msg_/);

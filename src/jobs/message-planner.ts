@@ -5,7 +5,7 @@ import { decide } from '../policy/contact-policy.ts';
 import { isHeld, type Decision, type Stage } from '../policy/decision.ts';
 import type { Contact } from '../policy/caps.ts';
 import type { Packs } from '../policy/pack.ts';
-import type { SmsRenderer, SmsTemplateName } from '../rendering/sms-renderer.ts';
+import type { MessageRenderer } from '../rendering/message-renderer.ts';
 import { TemplateError } from '../errors.ts';
 import type { ContactState } from '../store/contact-state-repo.ts';
 import type { NewMessage } from '../store/messages-repo.ts';
@@ -21,7 +21,7 @@ export const MINIMAL_TEMPLATE = 'contact-request';
 export interface PlannerDeps {
   playbooks: Playbooks;
   packs: Packs;
-  renderer: SmsRenderer;
+  renderer: MessageRenderer;
   /** Channels with an adapter in this release; the others are skipped, with the reason recorded. */
   channels: ReadonlySet<Channel>;
   log: Logger;
@@ -59,12 +59,20 @@ export function decideFor(deps: Pick<PlannerDeps, 'packs'>, ctx: PolicyContext, 
  * Tries the step's channels in order; the first one the policy does not block wins (it may have to
  * wait). When all are blocked, the first channel's decision explains why nothing goes.
  */
-function chooseChannel(step: PlaybookStep, deps: PlannerDeps, ctx: PolicyContext): ChannelChoice {
+function chooseChannel(step: PlaybookStep, deps: PlannerDeps, ctx: PolicyContext, excluded: ReadonlySet<Channel> = new Set()): ChannelChoice {
   const considered: ChannelChoice['considered'] = [];
   let firstRefusal: Omit<ChannelChoice, 'considered'> | null = null;
   for (const channel of channelOrder(step, ctx.state.preferredChannel)) {
     if (!deps.channels.has(channel)) {
       considered.push({ channel, outcome: 'skip', rule: 'channel.unavailable' });
+      continue;
+    }
+    if (excluded.has(channel)) {
+      considered.push({ channel, outcome: 'skip', rule: 'channel.tried' });
+      continue;
+    }
+    if (!deps.renderer.has(step.template, channel)) {
+      considered.push({ channel, outcome: 'skip', rule: 'template.missing' });
       continue;
     }
     const ranked = ctx.state.contactPoints.filter((p) => p.channel === channel).sort((a, b) => score(b) - score(a));
@@ -97,6 +105,8 @@ function buildMessage(event: CaseEvent, step: PlaybookStep, choice: ChannelChoic
     body: null,
     encoding: null,
     segments: null,
+    parts: null,
+    fallbackOf: null,
     status: 'blocked',
     notBefore: decision.deferUntil,
     lastErrorCode: null,
@@ -106,16 +116,17 @@ function buildMessage(event: CaseEvent, step: PlaybookStep, choice: ChannelChoic
   };
   if (decision.outcome === 'block' || !choice.contactPoint) return base;
   try {
-    const sms = deps.renderer.renderSms(template as SmsTemplateName, event);
+    const rendered = deps.renderer.render(template, choice.channel ?? 'sms', event);
     return {
       ...base,
       status: isHeld(decision) ? 'held' : 'pending',
       toAddress: choice.contactPoint.address,
-      templateVersion: sms.templateVersion,
-      locale: sms.locale,
-      body: sms.body,
-      encoding: sms.encoding,
-      segments: sms.segments,
+      templateVersion: rendered.templateVersion,
+      locale: rendered.locale,
+      body: rendered.body,
+      parts: rendered.parts,
+      encoding: rendered.encoding,
+      segments: rendered.segments,
     };
   } catch (err) {
     if (!(err instanceof TemplateError)) throw err;

@@ -1,6 +1,7 @@
 import type { CaseEvent, Channel } from '../domain/case-event.ts';
 import type { Contact } from '../policy/caps.ts';
 import type { Decision } from '../policy/decision.ts';
+import { contactPointsOf } from '../domain/contact-points.ts';
 import type { Db } from '../store/db.ts';
 import type { ContactState } from '../store/contact-state-repo.ts';
 import { loadStoredFacts, pointKey, type StoredFacts } from '../store/simulation-repo.ts';
@@ -53,9 +54,10 @@ function applyDebtor(event: CaseEvent, current: DebtorSim | undefined, facts: St
   const at = new Date(event.occurredAt);
   if (current && current.lastEventAt > at) return current;
   const d = event.debtor;
-  const listed = new Set(d.contactPoints.map((p) => `${p.channel}|${p.address}`));
+  const snapshotPoints = contactPointsOf(d);
+  const listed = new Set(snapshotPoints.map((p) => `${p.channel}|${p.address}`));
   const stored = [...facts.points.values()].filter((p) => facts.points.get(pointKey(d.id, p.channel, p.address)) === p);
-  const points: ContactState['contactPoints'] = d.contactPoints.map((p, n) => {
+  const points: ContactState['contactPoints'] = snapshotPoints.map((p, n) => {
     const known = facts.points.get(pointKey(d.id, p.channel, p.address));
     return { id: known?.id ?? `new:${n}`, channel: p.channel, address: p.address, verified: p.verified, kind: p.kind ?? null, optIn: p.optIn ?? null, optedOutAt: known?.optedOutAt ?? null, invalidAt: known?.invalidAt ?? null, removedAt: null, sharedWithOtherDebtor: false };
   });
@@ -89,7 +91,7 @@ function applyCase(event: CaseEvent, current: CaseSim | undefined): CaseSim {
 }
 
 export async function simulate(deps: PlannerDeps & { db: Db }, events: readonly CaseEvent[], now: Date): Promise<SimulatedMessage[]> {
-  const addresses = events.flatMap((e) => e.debtor.contactPoints.map((p) => ({ channel: p.channel, address: p.address })));
+  const addresses = events.flatMap((e) => contactPointsOf(e.debtor).map((p) => ({ channel: p.channel, address: p.address })));
   const facts = await loadStoredFacts(deps.db, [...new Set(events.map((e) => e.case.id))], [...new Set(events.map((e) => e.debtor.id))], addresses, now);
   const debtors = new Map<string, DebtorSim>();
   const cases = new Map<string, CaseSim>();

@@ -152,8 +152,8 @@ export async function eraseDebtor(db: Db, debtorId: string, opts: { actor: strin
     );
     const messages = await changed(
       tx,
-      `update messages set body = null, body_purged_at = coalesce(body_purged_at, $2), to_address = ${pseudonym('to_address')}, updated_at = now()
-        where debtor_id = $1 and (body is not null or to_address not like 'erased:%')`,
+      `update messages set body = null, parts = null, body_purged_at = coalesce(body_purged_at, $2), to_address = ${pseudonym('to_address')}, updated_at = now()
+        where debtor_id = $1 and (body is not null or parts is not null or to_address not like 'erased:%')`,
       args,
     );
 
@@ -204,7 +204,7 @@ export async function purgeExpiredBodies(db: Queryable, olderThan: Date, limit: 
   return changed(
     db,
     // An array, not a join: joined to the batch, the planner hashed a scan of the whole table.
-    `update messages set body = null, body_purged_at = now(), updated_at = now()
+    `update messages set body = null, parts = null, body_purged_at = now(), updated_at = now()
       where id = any(array(
         select id from messages
          where body is not null and created_at < $1 and status not in ('pending', 'held', 'sending', 'unknown')

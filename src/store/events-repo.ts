@@ -1,4 +1,5 @@
 import type { CaseEvent } from '../domain/case-event.ts';
+import { contactPointsOf } from '../domain/contact-points.ts';
 import type { Queryable } from './db.ts';
 import { CONTACT_STATE_COLUMNS, toContactState, type ContactState, type ContactStateRow } from './contact-state-repo.ts';
 
@@ -126,7 +127,7 @@ function toInputRow({ event, webhookId }: IncomingEvent): Record<string, unknown
     preferred_channel: d.preferredChannel ?? null,
     flags: d.flags,
     personal: { name: d.name, address: d.address },
-    contact_points: d.contactPoints,
+    contact_points: contactPointsOf(d),
     creditor_id: c.creditor.id,
     country: c.country,
     currency: c.currency,

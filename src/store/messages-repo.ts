@@ -22,6 +22,10 @@ export interface NewMessage {
   body: string | null;
   encoding: string | null;
   segments: number | null;
+  /** The channel's rendered parts (see OutboundMessage.parts). */
+  parts: Record<string, string> | null;
+  /** The message this one replaces on the next channel of its step. */
+  fallbackOf: string | null;
   status: 'pending' | 'held' | 'blocked' | 'failed';
   notBefore: Date | null;
   lastErrorCode: string | null;
@@ -35,12 +39,15 @@ export interface NewMessage {
 const INSERT_PLAN = `
 with m as (
   insert into messages (id, event_id, case_id, debtor_id, step, channel, contact_point_id, to_address, template,
-                        template_version, locale, body, encoding, segments, status, not_before, last_error_code, cap_exempt, content)
+                        template_version, locale, body, encoding, segments, status, not_before, last_error_code, cap_exempt, content,
+                        parts, fallback_of)
   select x.id, x.event_id, x.case_id, x.debtor_id, x.step, x.channel, x.contact_point_id::bigint, x.to_address, x.template,
-         x.template_version, x.locale, x.body, x.encoding, x.segments, x.status, x.not_before, x.last_error_code, x.cap_exempt, x.content
+         x.template_version, x.locale, x.body, x.encoding, x.segments, x.status, x.not_before, x.last_error_code, x.cap_exempt, x.content,
+         x.parts, x.fallback_of
   from jsonb_to_recordset($1::jsonb) as x(id text, event_id text, case_id text, debtor_id text, step text, channel text,
        contact_point_id text, to_address text, template text, template_version text, locale text, body text, encoding text,
-       segments int, status text, not_before timestamptz, last_error_code text, cap_exempt boolean, content text)
+       segments int, status text, not_before timestamptz, last_error_code text, cap_exempt boolean, content text,
+       parts jsonb, fallback_of text)
   -- A debtor erased while this plan was being made gets none of its messages (they would carry
   -- the address and text the erasure just removed); planning reads without the debtor's lock.
   where not exists (select 1 from debtors d where d.id = x.debtor_id and d.erased_at >= $3)
@@ -79,6 +86,8 @@ export async function insertPlan(db: Queryable, eventIds: readonly string[], mes
     last_error_code: m.lastErrorCode,
     cap_exempt: m.capExempt,
     content: m.content,
+    parts: m.parts,
+    fallback_of: m.fallbackOf,
     decision_content: m.decision.content,
     outcome: m.decision.outcome,
     defer_until: m.decision.deferUntil,
