@@ -15,6 +15,7 @@ import { redisOptions, type Services } from './services.ts';
 import { startWorkers, type RunningWorkers } from './jobs/workers.ts';
 import { startBodyRetention } from './jobs/retention.ts';
 import type { PlannerDeps } from './jobs/message-planner.ts';
+import { enqueueFallbacks } from './jobs/queues.ts';
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -81,8 +82,9 @@ export async function startWorkerRole(
     connection: redisOptions(config.redisUrl, true),
     log,
     plan: { ...planner, channels: new Set(adapters.keys()), db, queues, metrics, now: services.now },
-    dispatch: { db, adapters, packs: services.packs, publicUrl: config.publicUrl, log, metrics, now: services.now },
-    sweep: { db, queues, log, graceMs: config.workers.sweepGraceMs, now: services.now },
+    dispatch: { db, adapters, packs: services.packs, publicUrl: config.publicUrl, log, metrics, now: services.now, onGaveUp: (ids) => enqueueFallbacks(queues, ids) },
+    fallback: { ...planner, channels: new Set(adapters.keys()), db, queues, metrics, now: services.now },
+    sweep: { db, queues, log, graceMs: config.workers.sweepGraceMs, now: services.now, deliveryDeadlineMs: config.fallbackAfterHours * 3600_000 },
   });
   const retention = startBodyRetention({ db, log, retentionDays: config.messageBodyRetentionDays, intervalMs: 3600_000 });
   return {

@@ -4,6 +4,7 @@ import formbody from '@fastify/formbody';
 import twilio from 'twilio';
 import { Type } from 'typebox';
 import { mapTwilioStatus } from '../channels/twilio-sms.ts';
+import { enqueueFallbacks } from '../jobs/queues.ts';
 import { applyStatus } from '../store/messages-repo.ts';
 import { HttpProblem, problem, ProblemSchema } from './problem.ts';
 
@@ -49,6 +50,8 @@ export default async function twilioStatusRoute(app: FastifyInstance): Promise<v
       metrics.statusCallbacks.inc({ status: status ?? 'ignored' });
       // Intermediate states (accepted, sending...) add nothing; acknowledge so Twilio does not retry.
       if (status) await applyStatus(db, messageId, status, 'provider', { providerId: MessageSid, providerStatus: MessageStatus, errorCode: ErrorCode ?? null });
+      // Not delivered (Twilio 30xxx): the step moves to the next channel, through the policy again.
+      if (status === 'undelivered' || status === 'failed') await enqueueFallbacks(app.services.queues, [messageId]);
       return reply.code(204).send(null);
     },
   );

@@ -1,3 +1,4 @@
+import type { Channel } from '../domain/case-event.ts';
 import type { ChannelAdapter, SendResult } from '../channels/channel-adapter.ts';
 import { PermanentChannelError, TransientChannelError } from '../errors.ts';
 import { isHeld, type Decision } from '../policy/decision.ts';
@@ -26,7 +27,9 @@ import type { Metrics } from '../metrics.ts';
 
 export interface DispatchDeps {
   db: Db;
-  adapters: ReadonlyMap<string, ChannelAdapter>;
+  adapters: ReadonlyMap<Channel, ChannelAdapter>;
+  /** A message that will not reach the debtor on its channel: the step moves to the next one. */
+  onGaveUp?: (messageIds: readonly string[]) => Promise<void>;
   packs: Packs;
   publicUrl: string;
   log: Logger;
@@ -65,7 +68,7 @@ type Claim =
   | { kind: 'send'; row: DispatchRow }
   | { kind: 'reconcile'; row: DispatchRow }
   | { kind: 'deferred'; until: Date }
-  | { kind: 'missing' | 'finished' | 'blocked' | 'held' };
+  | { kind: 'missing' | 'finished' | 'blocked' | 'held' | 'exhausted' };
 
 /** The policy's answer for a message about to be sent, with the ledger read under the debtor's lock. */
 function decideBeforeSending(deps: DispatchDeps, row: DispatchRow, history: readonly Contact[], now: Date): Decision {
@@ -115,7 +118,7 @@ async function decideUnderLocks(deps: DispatchDeps, tx: DbClient, messageIds: re
     }
     if (row.attempts >= MAX_SEND_ATTEMPTS) {
       exhausted.push({ messageId: id, status: 'failed', source: 'dispatcher', errorCode: 'attempts-exhausted' });
-      claims.set(id, { kind: 'finished' });
+      claims.set(id, { kind: 'exhausted' });
       continue;
     }
     const history = ledger.get(row.debtorId) ?? [];
@@ -185,6 +188,7 @@ async function send(deps: DispatchDeps, adapter: ChannelAdapter, row: DispatchRo
       if (err.contactPointEffect) await markContactPoint(deps.db, row.contactPointId, err.contactPointEffect, err.code);
       await applyStatus(deps.db, row.id, 'failed', 'dispatcher', { errorCode: err.code });
       deps.log.info({ messageId: row.id, code: err.code, effect: err.contactPointEffect }, 'provider refused the message permanently');
+      await deps.onGaveUp?.([row.id]);
       throw new DispatchFailedPermanently(`provider error ${err.code}`, { cause: err });
     }
     deps.metrics.messagesSent.inc({ channel: row.channel, result: 'transient-error' });
@@ -236,6 +240,11 @@ export async function dispatchMessage(deps: DispatchDeps, messageId: string): Pr
     if (claimed.kind === 'reconcile') throw new Error('message went back to an unknown state while reconciling');
   }
   if (claimed.kind === 'deferred') return { kind: 'deferred', until: claimed.until };
+  if (claimed.kind === 'exhausted') {
+    // Committed as failed: the step is owed on the next channel.
+    await deps.onGaveUp?.([messageId]);
+    return { kind: 'finished' };
+  }
   if (claimed.kind !== 'send') return { kind: claimed.kind };
   const { row } = claimed;
   const result = await send(deps, adapterFor(deps, row), row);

@@ -153,7 +153,10 @@ export function guardContent(decision: Decision, written: Decision['content']): 
 
 /** The messages an event calls for, decided at `ctx.now` against `ctx.state` and the ledger. */
 export function planMessages(deps: PlannerDeps, event: CaseEvent, ctx: PolicyContext): NewMessage[] {
-  const steps = deps.playbooks.stepsFor(event.case.creditor.id, event.type);
-  const playbookVersion = deps.playbooks.version(event.case.creditor.id);
-  return steps.map((step) => buildMessage(event, step, chooseChannel(step, deps, ctx), deps, playbookVersion));
+  return deps.playbooks.stepsFor(event.case.creditor.id, event.type).map((step) => planStep(deps, event, step, ctx));
+}
+
+/** One step's message, on the first channel of its order that is not excluded (already tried). */
+export function planStep(deps: PlannerDeps, event: CaseEvent, step: PlaybookStep, ctx: PolicyContext, excluded: ReadonlySet<Channel> = new Set()): NewMessage {
+  return buildMessage(event, step, chooseChannel(step, deps, ctx, excluded), deps, deps.playbooks.version(event.case.creditor.id));
 }

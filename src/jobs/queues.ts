@@ -12,6 +12,11 @@ export interface DispatchJob {
 }
 
 export const PLAN_QUEUE = 'plan';
+export const FALLBACK_QUEUE = 'fallback';
+
+export interface FallbackJob {
+  messageId: string;
+}
 export const dispatchQueueName = (channel: Channel): string => `dispatch-${channel}`;
 
 const keepFailedForAWeek = { age: 7 * 24 * 3600, count: 10000 };
@@ -35,6 +40,8 @@ export const planJobId = (eventId: string): string => `ev_${eventId.replaceAll('
 
 export interface Queues {
   plan: Queue<PlanJob>;
+  /** A message that did not reach the debtor: its step moves to the next channel. */
+  fallback: Queue<FallbackJob>;
   /** One queue per channel; a channel's worker runs where its adapter is configured. */
   dispatch: Record<Channel, Queue<DispatchJob>>;
   close(): Promise<void>;
@@ -42,14 +49,16 @@ export interface Queues {
 
 export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
   const plan = new Queue<PlanJob>(PLAN_QUEUE, { connection, prefix, defaultJobOptions: PLAN_JOB_OPTIONS });
+  const fallback = new Queue<FallbackJob>(FALLBACK_QUEUE, { connection, prefix, defaultJobOptions: PLAN_JOB_OPTIONS });
   const dispatch = Object.fromEntries(
     CHANNELS.map((c) => [c, new Queue<DispatchJob>(dispatchQueueName(c), { connection, prefix, defaultJobOptions: DISPATCH_JOB_OPTIONS })]),
   ) as Record<Channel, Queue<DispatchJob>>;
   return {
     plan,
+    fallback,
     dispatch,
     async close() {
-      await Promise.all([plan.close(), ...Object.values(dispatch).map((q) => q.close())]);
+      await Promise.all([plan.close(), fallback.close(), ...Object.values(dispatch).map((q) => q.close())]);
     },
   };
 }
@@ -71,4 +80,10 @@ export async function enqueueDispatches(queues: Queues, messages: ReadonlyArray<
       );
     }),
   );
+}
+
+/** One fallback job per message (job id from the message id), whoever reports the failure first. */
+export async function enqueueFallbacks(queues: Queues, messageIds: readonly string[]): Promise<void> {
+  if (!messageIds.length) return;
+  await queues.fallback.addBulk(messageIds.map((messageId) => ({ name: FALLBACK_QUEUE, data: { messageId }, opts: { jobId: `fb_${messageId}` } })));
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../store/db.ts';
 import { findUnplannedEvents } from '../store/events-repo.ts';
-import { findUnfinishedMessages } from '../store/messages-repo.ts';
-import { enqueueDispatches, enqueuePlans, type Queues } from './queues.ts';
+import { findFallbackCandidates, findUnfinishedMessages } from '../store/messages-repo.ts';
+import { enqueueDispatches, enqueueFallbacks, enqueuePlans, type Queues } from './queues.ts';
 import type { Logger } from '../logger.ts';
 
 export interface SweepDeps {
@@ -12,11 +12,17 @@ export interface SweepDeps {
   batchSize?: number;
   /** The service clock, for the delays of deferred messages (row ages are compared in real time). */
   now?: () => Date;
+  /** A message still without a delivery report this long after it went out gets a fallback. */
+  deliveryDeadlineMs?: number;
 }
+
+/** Fallbacks are looked for in the last week only: older failures were dealt with or are moot. */
+const FALLBACK_LOOKBACK_MS = 7 * 24 * 3600 * 1000;
 
 export interface SweepResult {
   events: number;
   messages: number;
+  fallbacks: number;
 }
 
 /**
@@ -32,8 +38,15 @@ export async function sweep(deps: SweepDeps, now = new Date()): Promise<SweepRes
   await enqueuePlans(deps.queues, events);
   const messages = await findUnfinishedMessages(deps.db, olderThan, limit);
   await enqueueDispatches(deps.queues, messages, (deps.now?.() ?? now).getTime());
-  if (events.length || messages.length) deps.log.info({ events: events.length, messages: messages.length }, 'sweeper re-enqueued unfinished work');
-  return { events: events.length, messages: messages.length };
+  const fallbacks = await findFallbackCandidates(deps.db, {
+    since: new Date(now.getTime() - FALLBACK_LOOKBACK_MS),
+    olderThan,
+    undeliveredBefore: new Date(now.getTime() - (deps.deliveryDeadlineMs ?? 48 * 3600 * 1000)),
+    limit,
+  });
+  await enqueueFallbacks(deps.queues, fallbacks);
+  if (events.length || messages.length || fallbacks.length) deps.log.info({ events: events.length, messages: messages.length, fallbacks: fallbacks.length }, 'sweeper re-enqueued unfinished work');
+  return { events: events.length, messages: messages.length, fallbacks: fallbacks.length };
 }
 
 /** Runs `sweep` every interval until stopped; one sweep at a time, errors logged and retried next tick. */

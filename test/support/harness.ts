@@ -9,6 +9,8 @@ import { migrate } from '../../src/store/migrate.ts';
 import { buildApp } from '../../src/app.ts';
 import { createAdapters, openTemplateStore, startWorkerRole } from '../../src/runtime.ts';
 import type { RunningWorkers } from '../../src/jobs/workers.ts';
+import type { Channel } from '../../src/domain/case-event.ts';
+import type { ChannelAdapter } from '../../src/channels/channel-adapter.ts';
 import { createApiKey } from '../../src/store/api-keys-repo.ts';
 import { signWebhook } from '../../src/http/webhook-signature.ts';
 import { startTwilioStandin } from '../../scripts/standins/twilio-standin.ts';
@@ -28,7 +30,8 @@ export interface Harness {
   apiKey: string;
   standin: Awaited<ReturnType<typeof startTwilioStandin>>;
   workers: RunningWorkers | null;
-  startWorkers(): Promise<RunningWorkers>;
+  /** The worker role, with the configured adapters or the ones given (stand-ins for channels under test). */
+  startWorkers(adapters?: Map<Channel, ChannelAdapter>): Promise<RunningWorkers>;
   postEvent(body: string, opts?: { secret?: string; webhookId?: string; at?: Date; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
   count(table: string): Promise<number>;
   close(): Promise<void>;
@@ -84,8 +87,8 @@ export async function createHarness(opts: { workers?: boolean; env?: Record<stri
     apiKey: key,
     standin,
     workers: null,
-    async startWorkers() {
-      harness.workers = await startWorkerRole(services, createAdapters(services), templates);
+    async startWorkers(adapters) {
+      harness.workers = await startWorkerRole(services, adapters ?? createAdapters(services), templates);
       return harness.workers;
     },
     postEvent(body, o = {}) {
