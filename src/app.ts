@@ -13,6 +13,8 @@ import healthRoutes from './http/health-routes.ts';
 import schemaRoutes from './http/schema-routes.ts';
 import templateRoutes from './http/template-routes.ts';
 import simulateRoute from './http/simulate-route.ts';
+import unsubscribeRoute from './http/unsubscribe-route.ts';
+import emailEventsRoute from './http/email-events-route.ts';
 import { plannerDeps } from './runtime.ts';
 import type { TemplateStore } from './rendering/template-store.ts';
 import { contractFixtures } from './rendering/sample-events.ts';
@@ -50,6 +52,8 @@ export async function buildApp(services: Services, opts: { opsOnly?: boolean; te
   await app.register(healthRoutes);
   await app.register(eventsRoute);
   await app.register(twilioStatusRoute);
+  await app.register(unsubscribeRoute);
+  if (services.config.email?.eventsSecret) await app.register(emailEventsRoute);
   await app.register(timelineRoute);
   await app.register(debtorDataRoutes);
   await app.register(schemaRoutes);

@@ -184,6 +184,20 @@ function parseSenders(raw: string | undefined): Record<string, string> {
   return senders;
 }
 
+/**
+ * A channel's setting: the value given, else the local stand-in's outside production; `off` turns
+ * the channel off even locally.
+ */
+function channelValue(value: string | undefined, local: boolean, localDefault: string): string | undefined {
+  if (value === 'off') return undefined;
+  return value || (local ? localDefault : undefined);
+}
+
+function channelSetting<T>(value: string | undefined, local: boolean, localDefault: string, make: (v: string) => T): T | Record<string, never> {
+  const v = channelValue(value, local, localDefault);
+  return v ? make(v) : {};
+}
+
 /** A PEM given inline (with \n escapes, as env files hold them) or as a path to a file. */
 function pem(value: string | undefined, name: string): string | undefined {
   if (!value) return undefined;
@@ -196,7 +210,7 @@ function pem(value: string | undefined, name: string): string | undefined {
 }
 
 function emailConfig(env: Env, local: boolean, senderEmail: string): { email?: Config['email'] } {
-  const smtpUrl = env.SMTP_URL || (local ? LOCAL_DEFAULTS.SMTP_URL : undefined);
+  const smtpUrl = channelValue(env.SMTP_URL, local, LOCAL_DEFAULTS.SMTP_URL);
   if (!smtpUrl) return {};
   const privateKey = pem(env.DKIM_PRIVATE_KEY, 'DKIM_PRIVATE_KEY');
   const from = env.EMAIL_FROM || senderEmail;
@@ -214,7 +228,7 @@ function emailConfig(env: Env, local: boolean, senderEmail: string): { email?: C
 }
 
 function lettersConfig(env: Env, local: boolean): { letters?: Config['letters'] } {
-  const sftpUrl = env.SFTP_URL || (local ? LOCAL_DEFAULTS.SFTP_URL : undefined);
+  const sftpUrl = channelValue(env.SFTP_URL, local, LOCAL_DEFAULTS.SFTP_URL);
   if (!sftpUrl) return {};
   const sftpPrivateKey = pem(env.SFTP_PRIVATE_KEY, 'SFTP_PRIVATE_KEY');
   return {
@@ -276,7 +290,7 @@ export function loadConfig(env: Env = process.env): Config {
       sendersByCountry,
       apiUrl: (env.TWILIO_API_URL || (local ? LOCAL_DEFAULTS.TWILIO_API_URL : TWILIO_API)).replace(/\/+$/, ''),
       maxPerSecond: int(env, 'TWILIO_MAX_PER_SECOND', 100),
-      ...(env.TWILIO_WHATSAPP_FROM || local ? { whatsappFrom: env.TWILIO_WHATSAPP_FROM || LOCAL_DEFAULTS.TWILIO_WHATSAPP_FROM } : {}),
+      ...channelSetting(env.TWILIO_WHATSAPP_FROM, local, LOCAL_DEFAULTS.TWILIO_WHATSAPP_FROM, (whatsappFrom) => ({ whatsappFrom })),
     },
     ...emailConfig(env, local, pick('SENDER_EMAIL') ?? ''),
     ...lettersConfig(env, local),

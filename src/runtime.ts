@@ -2,8 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Channel } from './domain/case-event.ts';
 import type { ChannelAdapter } from './channels/channel-adapter.ts';
-import { createTwilioClient } from './channels/twilio-client.ts';
-import { createTwilioSmsAdapter } from './channels/twilio-sms.ts';
+import { closeAdapters, createAdapters as createChannelAdapters, sendingChannels } from './channels/registry.ts';
 import { loadPlaybooks } from './domain/playbook.ts';
 import { loadCatalogue } from './rendering/catalogue.ts';
 import { createTemplateStore, type TemplateStore } from './rendering/template-store.ts';
@@ -11,6 +10,7 @@ import { catalogueRenderer } from './rendering/message-renderer.ts';
 import type { RenderEnvironment } from './rendering/render-context.ts';
 import type { Config } from './config.ts';
 import { signedLink } from './rendering/signed-links.ts';
+import { unsubscribeUrl } from './http/unsubscribe-route.ts';
 import { redisOptions, type Services } from './services.ts';
 import { startWorkers, type RunningWorkers } from './jobs/workers.ts';
 import { startBodyRetention } from './jobs/retention.ts';
@@ -19,16 +19,9 @@ import { enqueueFallbacks } from './jobs/queues.ts';
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The channels this release has adapters for (createAdapters builds exactly these). */
-export const SENDING_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['sms']);
-
-/** The channel registry: explicit, one adapter per channel this release can send on. */
+/** The channel registry (channels/registry.ts) with this process's configuration and clock. */
 export function createAdapters(services: Services): Map<Channel, ChannelAdapter> {
-  const { twilio } = services.config;
-  const client = createTwilioClient({ accountSid: twilio.accountSid, authToken: twilio.authToken, apiUrl: twilio.apiUrl });
-  return new Map<Channel, ChannelAdapter>([
-    ['sms', createTwilioSmsAdapter({ client, sendersByCountry: twilio.sendersByCountry, ...(twilio.messagingServiceSid ? { messagingServiceSid: twilio.messagingServiceSid } : {}) })],
-  ]);
+  return createChannelAdapters(services.config, services.log, services.now);
 }
 
 /** The sender and links every message renders with, from configuration. */
@@ -36,13 +29,14 @@ export function renderEnvironment(config: Config): RenderEnvironment {
   return {
     sender: config.sender,
     // Pay and unsubscribe links are signed and expire after 90 days.
-    links: (event) => {
+    links: (event, messageId) => {
       const expires = new Date(Date.now() + 90 * 24 * 3600 * 1000);
       const id = encodeURIComponent(event.case.id);
       return {
         pay: signedLink(config.sender.web, `/pay/${id}`, config.linkSigningSecret, expires),
         help: config.sender.web,
-        optOut: signedLink(config.publicUrl, `/v1/unsubscribe/${id}`, config.linkSigningSecret, expires),
+        // Previews have no message yet: their opt-out link goes to the help page.
+        optOut: messageId ? unsubscribeUrl(config.publicUrl, config.linkSigningSecret, messageId, expires) : config.sender.web,
       };
     },
     today: () => new Date().toISOString().slice(0, 10),
@@ -61,7 +55,7 @@ export async function plannerDeps(services: Services, store: TemplateStore): Pro
     playbooks: await loadPlaybooks(path.join(ROOT_DIR, 'playbooks')),
     packs: services.packs,
     renderer: catalogueRenderer(store.catalogue, renderEnvironment(services.config)),
-    channels: SENDING_CHANNELS,
+    channels: sendingChannels(services.config),
     log: services.log,
   };
 }
@@ -92,6 +86,7 @@ export async function startWorkerRole(
       await retention.stop();
       watcher.stop();
       await workers.close();
+      await closeAdapters(adapters);
     },
   };
 }

@@ -50,4 +50,6 @@ export interface ChannelAdapter {
   readonly channel: Channel;
   send(message: OutboundMessage): Promise<SendResult>;
   findSent(lookup: SentLookup): Promise<SendResult[]>;
+  /** Releases connections, browsers, pools: called when the worker stops. */
+  close?(): Promise<void>;
 }

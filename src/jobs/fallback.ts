@@ -60,8 +60,8 @@ export async function fallBack(deps: FallbackDeps, failedId: string, deliveryDea
   const history = (await loadLedger(deps.db, [event.debtor.id], new Date(now.getTime() - LEDGER_LOOKBACK_MS))).get(event.debtor.id) ?? [];
   const tried = new Set(failed.tried ?? []);
   const id = deriveMessageId(event.case.id, event.id, `${step.step}\u0000fallback\u0000${tried.size}`);
-  const message = planStep(deps, event, step, { state, history, now, stage: 'plan' }, tried);
-  const next = { ...message, id, fallbackOf: failed.id, decision: { ...message.decision, evidence: { ...message.decision.evidence, fallbackOf: failed.id, after: failed.status } } };
+  const message = planStep(deps, event, step, { state, history, now, stage: 'plan' }, tried, id);
+  const next = { ...message, fallbackOf: failed.id, decision: { ...message.decision, evidence: { ...message.decision.evidence, fallbackOf: failed.id, after: failed.status } } };
   await insertPlan(deps.db, [], [next], now);
   deps.metrics.decisions.inc({ stage: 'plan', outcome: next.decision.outcome, rule: next.decision.rule });
   if (next.status === 'pending' && next.channel) await enqueueDispatches(deps.queues, [{ channel: next.channel, id, notBefore: next.notBefore }], now.getTime());

@@ -87,11 +87,11 @@ function chooseChannel(step: PlaybookStep, deps: PlannerDeps, ctx: PolicyContext
   return { channel: null, contactPoint: null, decision, considered };
 }
 
-function buildMessage(event: CaseEvent, step: PlaybookStep, choice: ChannelChoice, deps: PlannerDeps, playbookVersion: string): NewMessage {
+function buildMessage(event: CaseEvent, step: PlaybookStep, choice: ChannelChoice, deps: PlannerDeps, playbookVersion: string, id: string): NewMessage {
   const decision = { ...choice.decision, evidence: { ...choice.decision.evidence, playbook: playbookVersion, step: step.step, considered: choice.considered } };
   const template = decision.content === 'minimal' ? MINIMAL_TEMPLATE : step.template;
   const base: NewMessage = {
-    id: messageId(event.case.id, event.id, step.step),
+    id,
     eventId: event.id,
     caseId: event.case.id,
     debtorId: event.debtor.id,
@@ -116,7 +116,7 @@ function buildMessage(event: CaseEvent, step: PlaybookStep, choice: ChannelChoic
   };
   if (decision.outcome === 'block' || !choice.contactPoint) return base;
   try {
-    const rendered = deps.renderer.render(template, choice.channel ?? 'sms', event);
+    const rendered = deps.renderer.render(template, choice.channel ?? 'sms', event, id);
     return {
       ...base,
       status: isHeld(decision) ? 'held' : 'pending',
@@ -156,7 +156,10 @@ export function planMessages(deps: PlannerDeps, event: CaseEvent, ctx: PolicyCon
   return deps.playbooks.stepsFor(event.case.creditor.id, event.type).map((step) => planStep(deps, event, step, ctx));
 }
 
-/** One step's message, on the first channel of its order that is not excluded (already tried). */
-export function planStep(deps: PlannerDeps, event: CaseEvent, step: PlaybookStep, ctx: PolicyContext, excluded: ReadonlySet<Channel> = new Set()): NewMessage {
-  return buildMessage(event, step, chooseChannel(step, deps, ctx, excluded), deps, deps.playbooks.version(event.case.creditor.id));
+/**
+ * One step's message, on the first channel of its order that is not excluded (already tried). Its
+ * id is derived from (case, event, step) unless given (a fallback): links in it name that id.
+ */
+export function planStep(deps: PlannerDeps, event: CaseEvent, step: PlaybookStep, ctx: PolicyContext, excluded: ReadonlySet<Channel> = new Set(), id = messageId(event.case.id, event.id, step.step)): NewMessage {
+  return buildMessage(event, step, chooseChannel(step, deps, ctx, excluded), deps, deps.playbooks.version(event.case.creditor.id), id);
 }

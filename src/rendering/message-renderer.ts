@@ -19,7 +19,8 @@ export interface RenderedContent {
 export interface MessageRenderer {
   /** The catalogue has this template on this channel (else the channel is skipped for the step). */
   has(template: string, channel: Channel): boolean;
-  render(template: string, channel: Channel, event: CaseEvent): RenderedContent;
+  /** `messageId` names the message in its links (the one-click unsubscribe acts on its contact point). */
+  render(template: string, channel: Channel, event: CaseEvent, messageId?: string): RenderedContent;
 }
 
 /** A dotted path of the render context (`case.reference`), as text. */
@@ -40,8 +41,9 @@ const isContentEntry = (v: unknown): v is ContentEntry =>
 export function catalogueRenderer(catalogue: Catalogue, environment: RenderEnvironment): MessageRenderer {
   return {
     has: (template, channel) => catalogue.manifest.templates[template]?.channels.includes(channel) ?? false,
-    render(template, channel, event): RenderedContent {
-      const m = catalogue.render(template, channel, event, environment);
+    render(template, channel, event, messageId): RenderedContent {
+      const env: RenderEnvironment = messageId ? { ...environment, links: (e) => environment.links(e, messageId) } : environment;
+      const m = catalogue.render(template, channel, event, env);
       const base = { templateVersion: m.version, locale: m.locale, encoding: null, segments: null };
       switch (channel) {
         case 'sms': {
@@ -54,7 +56,7 @@ export function catalogueRenderer(catalogue: Catalogue, environment: RenderEnvir
           // are resolved now, from the same context as the free-form text.
           const entry = catalogue.contentTemplates.get(m.locale)?.[template];
           if (!isContentEntry(entry)) return { ...base, body, parts: { body } };
-          const context = buildRenderContext(event, environment);
+          const context = buildRenderContext(event, env);
           const variables = Object.fromEntries(Object.entries(entry.variables).map(([n, path]) => [n, valueAt(context, path)]));
           return { ...base, body, parts: { body, contentSid: entry.contentSid, contentVariables: JSON.stringify(variables) } };
         }
@@ -62,7 +64,7 @@ export function catalogueRenderer(catalogue: Catalogue, environment: RenderEnvir
           return { ...base, body: m.parts.text ?? '', parts: { subject: m.parts.subject ?? '', html: m.parts.html ?? '', text: m.parts.text ?? '' } };
         case 'letter': {
           const html = m.parts.html ?? '';
-          return { ...base, body: html, parts: { page: letterPage(html, event, environment.sender, m.locale) } };
+          return { ...base, body: html, parts: { page: letterPage(html, event, env.sender, m.locale) } };
         }
       }
     },

@@ -20,7 +20,8 @@ export interface MessageLinks {
 /** What rendering needs beyond the event: the sender, the links for this message, the day. */
 export interface RenderEnvironment {
   sender: Sender;
-  links(event: CaseEvent): MessageLinks;
+  /** With a message id, the opt-out link is that message's one-click unsubscribe. */
+  links(event: CaseEvent, messageId?: string): MessageLinks;
   today(): string;
   optedOutChannel?: Channel | null;
 }

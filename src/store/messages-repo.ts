@@ -139,14 +139,15 @@ export async function releaseHeldMessages(db: Queryable, debtorIds: readonly str
 /**
  * Messages owed a fallback whose job may be lost, or that waited past the delivery deadline:
  * given up on (failed, undelivered) since `since` and older than `olderThan`, or still queued or
- * sent (no delivery report) before `undeliveredBefore` on a channel that reports deliveries.
+ * sent (no delivery report) before `undeliveredBefore` on a channel that reports deliveries: SMS
+ * and WhatsApp. Plain SMTP reports nothing after `sent`, and a letter's proof is the print house's.
  */
 export async function findFallbackCandidates(db: Queryable, opts: { since: Date; olderThan: Date; undeliveredBefore: Date; limit: number }): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `select m.id from messages m
       where m.channel is not null and m.updated_at >= $1
         and ((m.status in ('failed', 'undelivered') and m.updated_at < $2)
-          or (m.status in ('queued', 'sent') and m.channel <> 'letter' and m.updated_at < $3))
+          or (m.status in ('queued', 'sent') and m.channel in ('sms', 'whatsapp') and m.updated_at < $3))
         and not exists (select 1 from messages f where f.fallback_of = m.id)
       order by m.updated_at limit $4`,
     [opts.since, opts.olderThan, opts.undeliveredBefore, opts.limit],

@@ -14,6 +14,7 @@ import type { ChannelAdapter } from '../../src/channels/channel-adapter.ts';
 import { createApiKey } from '../../src/store/api-keys-repo.ts';
 import { signWebhook } from '../../src/http/webhook-signature.ts';
 import { startTwilioStandin } from '../../scripts/standins/twilio-standin.ts';
+import { startSmtpStandin, type SmtpStandin } from '../../scripts/standins/smtp-standin.ts';
 
 export const SECRET = 'whsec_dGVzdC1zZWNyZXQtb25lLWZvci10aGUtaGFybmVzcw==';
 export const ROTATED_SECRET = 'whsec_dGVzdC1zZWNyZXQtdHdvLWFmdGVyLXJvdGF0aW9u';
@@ -32,6 +33,8 @@ export interface Harness {
   workers: RunningWorkers | null;
   /** The worker role, with the configured adapters or the ones given (stand-ins for channels under test). */
   startWorkers(adapters?: Map<Channel, ChannelAdapter>): Promise<RunningWorkers>;
+  /** The in-process mail server, when the harness has the email channel. */
+  smtp: SmtpStandin | null;
   postEvent(body: string, opts?: { secret?: string; webhookId?: string; at?: Date; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
   count(table: string): Promise<number>;
   close(): Promise<void>;
@@ -41,8 +44,9 @@ export interface Harness {
  * A real service on its own database schema and queue prefix, so tests run in any order and
  * in parallel. The Twilio stand-in runs in-process and is reached through the real twilio-node.
  */
-export async function createHarness(opts: { workers?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function createHarness(opts: { workers?: boolean; env?: Record<string, string>; channels?: Channel[] } = {}): Promise<Harness> {
   const id = randomBytes(5).toString('hex');
+  const smtp = opts.channels?.includes('email') ? await startSmtpStandin() : null;
   const standin = await startTwilioStandin({ port: 0, accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, callbacks: true });
   const logLines: string[] = [];
   const sink = new Writable({
@@ -66,6 +70,10 @@ export async function createHarness(opts: { workers?: boolean; env?: Record<stri
     JOB_LOCK_MS: '5000',
     // A Wednesday morning in every country the packs cover, so that windows are open unless a test says otherwise.
     CLOCK_START: TEST_CLOCK_START,
+    // SMS only unless a test asks for more channels (their stand-ins are then started below).
+    SMTP_URL: smtp?.url ?? 'off',
+    SFTP_URL: 'off',
+    TWILIO_WHATSAPP_FROM: opts.channels?.includes('whatsapp') ? 'whatsapp:+31612300000' : 'off',
     ...opts.env,
   });
   const services = createServices({ ...config, logLevel: 'info' }, createLogger('info', sink));
@@ -86,6 +94,7 @@ export async function createHarness(opts: { workers?: boolean; env?: Record<stri
     logLines,
     apiKey: key,
     standin,
+    smtp,
     workers: null,
     async startWorkers(adapters) {
       harness.workers = await startWorkerRole(services, adapters ?? createAdapters(services), templates);
@@ -107,6 +116,7 @@ export async function createHarness(opts: { workers?: boolean; env?: Record<stri
       await services.db.query(`drop schema if exists ${config.databaseSchema} cascade`);
       await services.close();
       await standin.close();
+      await smtp?.close();
     },
   };
   if (opts.workers) await harness.startWorkers();

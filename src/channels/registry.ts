@@ -1,0 +1,50 @@
+import type { Config } from '../config.ts';
+import type { Channel } from '../domain/case-event.ts';
+import type { Logger } from '../logger.ts';
+import { unsubscribeUrl } from '../http/unsubscribe-route.ts';
+import type { ChannelAdapter } from './channel-adapter.ts';
+import { createSmtpEmailAdapter } from './smtp-email.ts';
+import { createTwilioClient } from './twilio-client.ts';
+import { createTwilioSmsAdapter } from './twilio-sms.ts';
+
+// The channel registry: explicit, one adapter per channel, each on when it is configured. SMS is
+// always on (Twilio is required); WhatsApp needs TWILIO_WHATSAPP_FROM, email SMTP_URL, letters
+// SFTP_URL. The planner only chooses channels that have an adapter here.
+
+/** Unsubscribe links in email headers stay valid this long. */
+const UNSUBSCRIBE_LINK_DAYS = 90;
+
+export function sendingChannels(config: Config): ReadonlySet<Channel> {
+  const channels = new Set<Channel>(['sms']);
+  if (config.email) channels.add('email');
+  return channels;
+}
+
+export function createAdapters(config: Config, log: Logger, now: () => Date): Map<Channel, ChannelAdapter> {
+  const { twilio } = config;
+  const client = createTwilioClient({ accountSid: twilio.accountSid, authToken: twilio.authToken, apiUrl: twilio.apiUrl });
+  const adapters = new Map<Channel, ChannelAdapter>([
+    ['sms', createTwilioSmsAdapter({ client, sendersByCountry: twilio.sendersByCountry, ...(twilio.messagingServiceSid ? { messagingServiceSid: twilio.messagingServiceSid } : {}) })],
+  ]);
+  if (config.email) {
+    const email = config.email;
+    adapters.set(
+      'email',
+      createSmtpEmailAdapter({
+        smtpUrl: email.smtpUrl,
+        from: email.from,
+        fromName: config.sender.name,
+        unsubscribeMailbox: email.unsubscribeMailbox,
+        poolSize: email.poolSize,
+        ...(email.dkim ? { dkim: email.dkim } : {}),
+        unsubscribeUrl: (messageId) => unsubscribeUrl(config.publicUrl, config.linkSigningSecret, messageId, new Date(now().getTime() + UNSUBSCRIBE_LINK_DAYS * 86_400_000)),
+        onConfigProblem: (code) => log.error({ code }, 'email cannot be sent: check SMTP credentials and TLS'),
+      }),
+    );
+  }
+  return adapters;
+}
+
+export async function closeAdapters(adapters: ReadonlyMap<Channel, ChannelAdapter>): Promise<void> {
+  await Promise.all([...adapters.values()].map((a) => a.close?.()));
+}
