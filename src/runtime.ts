@@ -6,7 +6,8 @@ import { closeAdapters, createAdapters as createChannelAdapters, sendingChannels
 import { loadPlaybooks } from './domain/playbook.ts';
 import { loadCatalogue } from './rendering/catalogue.ts';
 import { createTemplateStore, type TemplateStore } from './rendering/template-store.ts';
-import { catalogueRenderer } from './rendering/message-renderer.ts';
+import { catalogueRenderer, contentTexts } from './rendering/message-renderer.ts';
+import type { Catalogue } from './rendering/catalogue.ts';
 import type { RenderEnvironment } from './rendering/render-context.ts';
 import type { Config } from './config.ts';
 import { signedLink } from './rendering/signed-links.ts';
@@ -20,8 +21,8 @@ import { enqueueFallbacks } from './jobs/queues.ts';
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The channel registry (channels/registry.ts) with this process's configuration and clock. */
-export function createAdapters(services: Services): Map<Channel, ChannelAdapter> {
-  return createChannelAdapters(services.config, services.log, services.now);
+export function createAdapters(services: Services, catalogue?: Catalogue): Map<Channel, ChannelAdapter> {
+  return createChannelAdapters(services.config, services.log, services.now, catalogue ? contentTexts(catalogue) : new Map());
 }
 
 /** The sender and links every message renders with, from configuration. */
@@ -63,11 +64,12 @@ export async function plannerDeps(services: Services, store: TemplateStore): Pro
 /** Everything the worker role runs: plan and dispatch workers and the sweeper. */
 export async function startWorkerRole(
   services: Services,
-  adapters: Map<Channel, ChannelAdapter> = createAdapters(services),
+  given?: Map<Channel, ChannelAdapter>,
   templates?: TemplateStore,
 ): Promise<RunningWorkers> {
   const { config, db, queues, log, metrics } = services;
   const store = templates ?? (await openTemplateStore(services));
+  const adapters = given ?? createAdapters(services, store.catalogue);
   // An activation made through the API reaches this worker within this interval.
   const watcher = store.watch(config.env === 'test' ? 200 : 5000);
   const planner = await plannerDeps(services, store);

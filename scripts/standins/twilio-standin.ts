@@ -6,6 +6,14 @@
 //   …0000003 → 500 code 20500 the first time that number is seen, accepted afterwards
 //   …0000004 → accepted; the callbacks then say "sent", then "undelivered" with ErrorCode 30003
 //   …0000005 → 429 code 20429 the first time that number is seen, accepted afterwards
+// WhatsApp (To `whatsapp:+…`): free-form `Body` or a Content template (`ContentSid` with optional
+// `ContentVariables`, no Body); statuses go queued → sent → delivered → read. Recipients whose last
+// 7 digits are 00 or 01 followed by a WhatsApp error code (WHATSAPP_ERRORS) answer with it:
+//   …0063016 → 400 code 63016 to free-form text (the number's 24-hour window is closed); templates go
+//   …0063018 → 429 code 63018 the first time that number is seen, accepted afterwards
+//   …00<code> → 400 <code> (63003 not on WhatsApp, 63024 invalid recipient, 63014 blocked, …)
+//   …01<code> → accepted; the callbacks then say "queued", then "failed" with that ErrorCode (the
+//               way Meta's refusals usually reach Twilio's customers)
 // It never logs: numbers and bodies stay out of output.
 import http from 'node:http';
 import https from 'node:https';
@@ -26,6 +34,12 @@ export interface TwilioStandinOptions {
   callbackConcurrency?: number;
   /** Oldest messages are forgotten beyond this many (default 500,000). Counting keys are kept regardless. */
   maxStoredMessages?: number;
+  /**
+   * Approved WhatsApp Content templates: ContentSid → text with {{1}}, {{2}}… placeholders. When
+   * set, an unknown ContentSid is refused (21655) and a template message's body is its filled-in
+   * text, as Twilio stores it; when not, any well-formed ContentSid goes and the body stays empty.
+   */
+  contentTemplates?: Readonly<Record<string, string>>;
 }
 
 export interface StandinStats {
@@ -45,15 +59,28 @@ export interface StandinStats {
   rejected: number;
   /** TCP connections accepted by the API server (keep-alive makes this small). */
   connections: number;
+  /** Accepted WhatsApp messages by kind: free-form `Body`, or a Content template. */
+  whatsapp: { freeForm: number; template: number };
 }
 
-export type StandinMessageStatus = 'accepted' | 'queued' | 'sent' | 'delivered' | 'undelivered';
+export type StandinMessageStatus = 'accepted' | 'queued' | 'sent' | 'delivered' | 'undelivered' | 'read' | 'failed';
 
 export interface StandinMessage {
   readonly sid: string;
   readonly to: string;
   from: string | null;
+  /** What the resource shows: the Body sent, or a template's filled-in text ('' when unknown). */
   readonly body: string;
+  readonly channel: 'sms' | 'whatsapp';
+  /** WhatsApp: free-form text (`Body`) or an approved Content template (`ContentSid`). */
+  readonly kind: 'free-form' | 'template';
+  /** The `Body` parameter as the request carried it; null when it had none. */
+  readonly bodyParam: string | null;
+  readonly contentSid: string | null;
+  /** `ContentVariables`, parsed. */
+  readonly contentVariables: Readonly<Record<string, string>> | null;
+  /** WhatsApp `…01<code>` recipients: the ErrorCode the message fails with after being accepted. */
+  readonly failWith: number | null;
   readonly messagingServiceSid: string | null;
   readonly statusCallback: string | null;
   readonly numSegments: number;
@@ -98,8 +125,70 @@ const ERROR_TEXT: Record<number, string> = {
   21604: "A 'To' phone number is required.",
   21610: 'Attempt to send to unsubscribed recipient',
   21617: 'The concatenated message body exceeds the 1600 character limit.',
+  21619: 'A text message body, media URL or Content SID is required.',
+  21654: 'ContentSid Required',
+  21655: 'The ContentSid is Invalid',
+  21656: 'The ContentVariables Parameter is invalid',
   30003: 'Unreachable destination handset',
+  63003: 'Channel could not find To address',
+  63007: "Twilio could not find a Channel with the specified 'From' address",
+  63014: 'Channel message blocked by user action',
+  63016: 'Failed to send freeform message because you are outside the allowed window. If you are using WhatsApp, please use a Message Template.',
+  63018: 'Rate limit exceeded for Channel',
+  63024: 'Invalid message recipient',
+  63032: "User's number is part of an experiment",
+  63049: 'Meta chose not to deliver this WhatsApp marketing message',
 };
+
+/** WhatsApp error codes a magic recipient (`…00<code>`, `…01<code>`) can answer with, and the HTTP status of a refusal. */
+const WHATSAPP_ERRORS: ReadonlyMap<number, number> = new Map([
+  [63003, 400],
+  [63014, 400],
+  [63016, 400],
+  [63018, 429],
+  [63024, 400],
+  [63032, 400],
+  [63049, 400],
+]);
+const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;
+
+/** The WhatsApp error a magic recipient answers with: `…00<code>` at once, `…01<code>` after acceptance. */
+function whatsappMagic(number: string): { code: number; at: 'request' | 'callback' } | null {
+  const tail = number.slice(-7);
+  const code = Number(tail.slice(2));
+  if (!WHATSAPP_ERRORS.has(code)) return null;
+  if (tail.startsWith('00')) return { code, at: 'request' };
+  if (tail.startsWith('01')) return { code, at: 'callback' };
+  return null;
+}
+
+/** ContentVariables: a JSON object of non-empty strings (Twilio refuses null and empty values). */
+function parseContentVariables(raw: string): Record<string, string> | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const out: Record<string, string> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v !== 'string' || v === '') return null;
+    out[key] = v;
+  }
+  return out;
+}
+
+/** A template's text with its variables filled in; null when a placeholder has no value. */
+function fillTemplate(text: string, variables: Readonly<Record<string, string>>): string | null {
+  let missing = false;
+  const filled = text.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (_whole, key: string) => {
+    const value = Object.hasOwn(variables, key) ? variables[key] : undefined;
+    if (value === undefined) missing = true;
+    return value ?? '';
+  });
+  return missing ? null : filled;
+}
 
 export function countSegments(body: string): number {
   let gsm = true;
@@ -151,6 +240,9 @@ function parseDateFilter(value: string): { start: number; end: number; dateOnly:
   return Number.isNaN(at) ? null : { start: at, end: at, dateOnly: false };
 }
 
+/** The statuses a message moves through after it is accepted. */
+type StepStatus = 'queued' | 'sent' | 'delivered' | 'undelivered' | 'read' | 'failed';
+
 interface CallbackJob {
   gen: number;
   url: string;
@@ -185,6 +277,9 @@ export async function startTwilioStandin(opts: TwilioStandinOptions): Promise<Tw
   let callbacksSent = 0;
   let callbacksFailed = 0;
   let connections = 0;
+  let whatsappFreeForm = 0;
+  let whatsappTemplate = 0;
+  const contentTemplates = opts.contentTemplates === undefined ? null : new Map(Object.entries(opts.contentTemplates));
 
   // ---- status progression and callbacks -------------------------------------------------------
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
@@ -216,18 +311,26 @@ export async function startTwilioStandin(opts: TwilioStandinOptions): Promise<Tw
     else setImmediate(run);
   }
 
-  function advance(msg: StandinMessage, status: 'sent' | 'delivered' | 'undelivered'): void {
+  /** SMS: sent → delivered (or undelivered); WhatsApp: queued → sent → delivered → read (or failed). */
+  function nextStatus(msg: StandinMessage, status: StepStatus): StepStatus | null {
+    if (status === 'queued') return msg.failWith !== null ? 'failed' : 'sent';
+    if (status === 'sent') return msg.to.endsWith('0000004') ? 'undelivered' : 'delivered';
+    if (status === 'delivered' && msg.channel === 'whatsapp') return 'read';
+    return null;
+  }
+
+  function advance(msg: StandinMessage, status: StepStatus): void {
     const now = Date.now();
     msg.status = status;
     msg.dateUpdated = now;
     if (status === 'sent') {
       msg.dateSent = now;
-      if (msg.from === null) msg.from = POOL_SENDER;
+      if (msg.from === null) msg.from = msg.channel === 'whatsapp' ? `whatsapp:${POOL_SENDER}` : POOL_SENDER;
     }
     if (status === 'undelivered') msg.errorCode = 30003;
-    const next =
-      status === 'sent' ? () => advance(msg, msg.to.endsWith('0000004') ? 'undelivered' : 'delivered') : null;
-    const afterStep = next ? () => later(next) : null;
+    if (status === 'failed') msg.errorCode = msg.failWith;
+    const following = nextStatus(msg, status);
+    const afterStep = following === null ? null : () => later(() => advance(msg, following));
     if (!callbacksOn || msg.statusCallback === null) {
       afterStep?.();
       return;
@@ -243,6 +346,7 @@ export async function startTwilioStandin(opts: TwilioStandinOptions): Promise<Tw
       To: msg.to,
     };
     if (msg.messagingServiceSid !== null) params.MessagingServiceSid = msg.messagingServiceSid;
+    if (msg.channel === 'whatsapp') params.ChannelPrefix = 'whatsapp';
     if (msg.errorCode !== null) params.ErrorCode = String(msg.errorCode);
     queue.push({ gen, url: msg.statusCallback, params, then: afterStep });
     pump();
@@ -393,25 +497,55 @@ export async function startTwilioStandin(opts: TwilioStandinOptions): Promise<Tw
     };
     if (!to) return reject(400, 21604);
     if (!from && !service) return reject(400, 21603);
-    if (!body) return reject(400, 21602);
-    const number = to.startsWith('whatsapp:') ? to.slice(9) : to;
+    const whatsapp = to.startsWith('whatsapp:');
+    if (whatsapp && from && !from.startsWith('whatsapp:')) return reject(400, 63007);
+    const contentSid = p.get('ContentSid') || null;
+    const rawVariables = p.get('ContentVariables');
+    if (rawVariables !== null && contentSid === null) return reject(400, 21654);
+    if (contentSid !== null && (!CONTENT_SID.test(contentSid) || (contentTemplates !== null && !contentTemplates.has(contentSid)))) {
+      return reject(400, 21655);
+    }
+    const variables = rawVariables === null ? null : parseContentVariables(rawVariables);
+    if (rawVariables !== null && variables === null) return reject(400, 21656);
+    if (!body && contentSid === null) return whatsapp ? reject(400, 21619) : reject(400, 21602);
+    const number = whatsapp ? to.slice(9) : to;
     if (!E164.test(number) || number.endsWith('0000001')) {
       return reject(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
     }
     if (number.endsWith('0000002')) return reject(400, 21610);
     if (number.endsWith('0000003') && firstTime(number)) return reject(500, 20500);
     if (number.endsWith('0000005') && firstTime(number)) return reject(429, 20429);
-    if (body.length > 1600) return reject(400, 21617);
+    const magic = whatsapp ? whatsappMagic(number) : null;
+    if (magic !== null && magic.at === 'request') {
+      const status = WHATSAPP_ERRORS.get(magic.code) ?? 400;
+      // A closed window refuses free-form text only; a rate limit passes once it was felt.
+      const applies = magic.code === 63016 ? contentSid === null : magic.code === 63018 ? firstTime(number) : true;
+      if (applies) return reject(status, magic.code, magic.code === 63003 ? `Channel could not find To address ${to}` : undefined);
+    }
+    if (body && body.length > 1600) return reject(400, 21617);
+    let shown = body ?? '';
+    if (contentSid !== null) {
+      const text = contentTemplates?.get(contentSid);
+      const filled = text === undefined ? null : fillTemplate(text, variables ?? {});
+      if (text !== undefined && filled === null) return reject(400, 21656);
+      shown = filled ?? body ?? '';
+    }
 
     const now = Date.now();
     const msg: StandinMessage = {
       sid: 'SM' + sidPrefix + (sidCounter++).toString(16).padStart(16, '0'),
       to,
       from: from || null,
-      body,
+      body: shown,
+      channel: whatsapp ? 'whatsapp' : 'sms',
+      kind: contentSid === null ? 'free-form' : 'template',
+      bodyParam: body,
+      contentSid,
+      contentVariables: variables,
+      failWith: magic !== null && magic.at === 'callback' ? magic.code : null,
       messagingServiceSid: service || null,
       statusCallback: callback || null,
-      numSegments: countSegments(body),
+      numSegments: whatsapp ? 1 : Math.max(1, countSegments(shown)),
       status: service ? 'accepted' : 'queued',
       dateCreated: now,
       dateUpdated: now,
@@ -419,6 +553,10 @@ export async function startTwilioStandin(opts: TwilioStandinOptions): Promise<Tw
       errorCode: null,
     };
     accepted++;
+    if (whatsapp) {
+      if (msg.kind === 'template') whatsappTemplate++;
+      else whatsappFreeForm++;
+    }
     if (msg.statusCallback !== null) {
       const key = messageKey(msg.statusCallback);
       const seen = byKey.get(key) ?? 0;
@@ -430,7 +568,7 @@ export async function startTwilioStandin(opts: TwilioStandinOptions): Promise<Tw
     }
     store(msg);
     sendJson(res, 201, resource(msg));
-    later(() => advance(msg, 'sent'));
+    later(() => advance(msg, whatsapp ? 'queued' : 'sent'));
   }
 
   function list(res: http.ServerResponse, query: string): void {
@@ -515,6 +653,7 @@ export async function startTwilioStandin(opts: TwilioStandinOptions): Promise<Tw
       callbacksPending: pending(),
       rejected,
       connections,
+      whatsapp: { freeForm: whatsappFreeForm, template: whatsappTemplate },
     };
   }
 
@@ -528,6 +667,8 @@ export async function startTwilioStandin(opts: TwilioStandinOptions): Promise<Tw
     firstFailureSeen.clear();
     accepted = 0;
     rejected = 0;
+    whatsappFreeForm = 0;
+    whatsappTemplate = 0;
     callbacksSent = 0;
     callbacksFailed = 0;
     queue.length = 0;
@@ -544,6 +685,7 @@ export async function startTwilioStandin(opts: TwilioStandinOptions): Promise<Tw
     const method = req.method ?? 'GET';
 
     if (path === '/__standin/stats' && method === 'GET') return sendJson(res, 200, stats());
+    if (path === '/__standin/messages' && method === 'GET') return sendJson(res, 200, { messages: [...bySid.values()] });
     if (path === '/__standin/reset' && method === 'POST') {
       req.resume();
       reset();

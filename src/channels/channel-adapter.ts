@@ -38,6 +38,10 @@ export interface SentLookup {
   body: string;
   /** Only messages the provider accepted at or after this instant are considered. */
   sentAfter: Date;
+  /** Our id: channels that keep it with the message (letters) match on it exactly. */
+  messageId?: string;
+  /** The parts that were sent: a WhatsApp template send is found by its filled-in text. */
+  parts?: Readonly<Record<string, string>>;
 }
 
 /**

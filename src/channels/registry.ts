@@ -6,6 +6,7 @@ import type { ChannelAdapter } from './channel-adapter.ts';
 import { createSmtpEmailAdapter } from './smtp-email.ts';
 import { createTwilioClient } from './twilio-client.ts';
 import { createTwilioSmsAdapter } from './twilio-sms.ts';
+import { createTwilioWhatsappAdapter } from './twilio-whatsapp.ts';
 
 // The channel registry: explicit, one adapter per channel, each on when it is configured. SMS is
 // always on (Twilio is required); WhatsApp needs TWILIO_WHATSAPP_FROM, email SMTP_URL, letters
@@ -16,16 +17,24 @@ const UNSUBSCRIBE_LINK_DAYS = 90;
 
 export function sendingChannels(config: Config): ReadonlySet<Channel> {
   const channels = new Set<Channel>(['sms']);
+  if (config.twilio.whatsappFrom) channels.add('whatsapp');
   if (config.email) channels.add('email');
   return channels;
 }
 
-export function createAdapters(config: Config, log: Logger, now: () => Date): Map<Channel, ChannelAdapter> {
+/**
+ * `contentTexts` (approved Content template id → its text with {{n}}) lets the WhatsApp adapter
+ * recognise a template it sent when an outcome was lost.
+ */
+export function createAdapters(config: Config, log: Logger, now: () => Date, contentTexts: ReadonlyMap<string, string> = new Map()): Map<Channel, ChannelAdapter> {
   const { twilio } = config;
   const client = createTwilioClient({ accountSid: twilio.accountSid, authToken: twilio.authToken, apiUrl: twilio.apiUrl });
   const adapters = new Map<Channel, ChannelAdapter>([
     ['sms', createTwilioSmsAdapter({ client, sendersByCountry: twilio.sendersByCountry, ...(twilio.messagingServiceSid ? { messagingServiceSid: twilio.messagingServiceSid } : {}) })],
   ]);
+  if (twilio.whatsappFrom) {
+    adapters.set('whatsapp', createTwilioWhatsappAdapter({ client, from: twilio.whatsappFrom, ...(twilio.messagingServiceSid ? { messagingServiceSid: twilio.messagingServiceSid } : {}), contentTexts }));
+  }
   if (config.email) {
     const email = config.email;
     adapters.set(

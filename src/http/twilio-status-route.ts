@@ -6,6 +6,8 @@ import { Type } from 'typebox';
 import { mapTwilioStatus } from '../channels/twilio-sms.ts';
 import { enqueueFallbacks } from '../jobs/queues.ts';
 import { applyStatus } from '../store/messages-repo.ts';
+import { markContactPointOfMessage } from '../store/contact-state-repo.ts';
+import { whatsappContactPointEffect } from '../channels/twilio-whatsapp.ts';
 import { HttpProblem, problem, ProblemSchema } from './problem.ts';
 
 const StatusCallback = Type.Object(
@@ -13,6 +15,7 @@ const StatusCallback = Type.Object(
     MessageSid: Type.String({ pattern: '^(SM|MM)[0-9a-fA-F]{32}$' }),
     MessageStatus: Type.String({ maxLength: 32 }),
     ErrorCode: Type.Optional(Type.String({ maxLength: 16 })),
+    ChannelPrefix: Type.Optional(Type.String({ maxLength: 16 })),
   },
   { additionalProperties: true },
 );
@@ -50,8 +53,13 @@ export default async function twilioStatusRoute(app: FastifyInstance): Promise<v
       metrics.statusCallbacks.inc({ status: status ?? 'ignored' });
       // Intermediate states (accepted, sending...) add nothing; acknowledge so Twilio does not retry.
       if (status) await applyStatus(db, messageId, status, 'provider', { providerId: MessageSid, providerStatus: MessageStatus, errorCode: ErrorCode ?? null });
-      // Not delivered (Twilio 30xxx): the step moves to the next channel, through the policy again.
-      if (status === 'undelivered' || status === 'failed') await enqueueFallbacks(app.services.queues, [messageId]);
+      if (status === 'undelivered' || status === 'failed') {
+        // WhatsApp reports most refusals after accepting (not on WhatsApp, blocked): remember them.
+        const effect = request.body.ChannelPrefix === 'whatsapp' ? whatsappContactPointEffect(ErrorCode ?? null) : null;
+        if (effect) await markContactPointOfMessage(db, messageId, effect, ErrorCode ?? '');
+        // Not delivered (Twilio 30xxx, 63xxx): the step moves to the next channel, through the policy again.
+        await enqueueFallbacks(app.services.queues, [messageId]);
+      }
       return reply.code(204).send(null);
     },
   );

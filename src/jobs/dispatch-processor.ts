@@ -226,7 +226,7 @@ export async function dispatchMessage(deps: DispatchDeps, messageId: string): Pr
     const adapter = adapterFor(deps, row);
     if (row.status === 'sending') await markUnknown(deps.db, row.id, 'reconciler', null);
     const since = new Date((row.sendingAt ?? now).getTime() - RECONCILE_SLACK_MS);
-    const candidates = await adapter.findSent({ to: row.toAddress, body: row.body, sentAfter: since });
+    const candidates = await adapter.findSent({ to: row.toAddress, body: row.body, sentAfter: since, messageId: row.id, ...(row.parts ? { parts: row.parts } : {}) });
     const taken = await claimedProviderIds(deps.db, candidates.map((c) => c.providerId), row.id);
     for (const found of candidates.filter((c) => !taken.has(c.providerId))) {
       if (await adoptProviderMessage(deps.db, row.id, found.providerId, found.status)) {

@@ -34,9 +34,21 @@ function valueAt(context: Record<string, unknown>, path: string): string {
 interface ContentEntry {
   contentSid: string;
   variables: Record<string, string>;
+  body?: string;
 }
 const isContentEntry = (v: unknown): v is ContentEntry =>
   typeof v === 'object' && v !== null && typeof (v as ContentEntry).contentSid === 'string' && typeof (v as ContentEntry).variables === 'object';
+
+/** Approved Content template id → its text with {{n}}, across languages. */
+export function contentTexts(catalogue: Catalogue): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const entries of catalogue.contentTemplates.values()) {
+    for (const entry of Object.values(entries)) {
+      if (isContentEntry(entry) && typeof entry.body === 'string') out.set(entry.contentSid, entry.body);
+    }
+  }
+  return out;
+}
 
 export function catalogueRenderer(catalogue: Catalogue, environment: RenderEnvironment): MessageRenderer {
   return {

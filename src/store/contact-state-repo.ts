@@ -100,3 +100,9 @@ export async function markContactPoint(db: Queryable, contactPointId: string, ef
     await db.query('update contact_points set opted_out_at = coalesce(opted_out_at, now()), updated_at = now() where id = $1', [contactPointId]);
   }
 }
+
+/** The same, for the contact point a message went to (a provider's report names only the message). */
+export async function markContactPointOfMessage(db: Queryable, messageId: string, effect: 'invalid' | 'opted-out', code: string): Promise<void> {
+  const { rows } = await db.query<{ id: string }>('select contact_point_id::text as id from messages where id = $1 and contact_point_id is not null', [messageId]);
+  if (rows[0]) await markContactPoint(db, rows[0].id, effect, code);
+}

@@ -97,7 +97,7 @@ export async function createHarness(opts: { workers?: boolean; env?: Record<stri
     smtp,
     workers: null,
     async startWorkers(adapters) {
-      harness.workers = await startWorkerRole(services, adapters ?? createAdapters(services), templates);
+      harness.workers = await startWorkerRole(services, adapters ?? createAdapters(services, templates.catalogue), templates);
       return harness.workers;
     },
     postEvent(body, o = {}) {
