@@ -17,12 +17,13 @@ import { startWorkers, type RunningWorkers } from './jobs/workers.ts';
 import { startBodyRetention } from './jobs/retention.ts';
 import type { PlannerDeps } from './jobs/message-planner.ts';
 import { enqueueFallbacks } from './jobs/queues.ts';
+import { startPrintHouse } from './channels/letter/print-house.ts';
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The channel registry (channels/registry.ts) with this process's configuration and clock. */
 export function createAdapters(services: Services, catalogue?: Catalogue): Map<Channel, ChannelAdapter> {
-  return createChannelAdapters(services.config, services.log, services.now, catalogue ? contentTexts(catalogue) : new Map());
+  return createChannelAdapters(services.config, services.db, services.log, services.now, catalogue ? contentTexts(catalogue) : new Map());
 }
 
 /** The sender and links every message renders with, from configuration. */
@@ -83,8 +84,11 @@ export async function startWorkerRole(
     sweep: { db, queues, log, graceMs: config.workers.sweepGraceMs, now: services.now, deliveryDeadlineMs: config.fallbackAfterHours * 3600_000 },
   });
   const retention = startBodyRetention({ db, log, retentionDays: config.messageBodyRetentionDays, intervalMs: 3600_000 });
+  // Letters are handed to the print house once a day at the cut-off; its acknowledgements move them on.
+  const printHouse = config.letters && adapters.has('letter') ? startPrintHouse({ db, sftp: { url: config.letters.sftpUrl, ...(config.letters.sftpPrivateKey ? { privateKey: config.letters.sftpPrivateKey } : {}) }, cutoff: config.letters.cutoff, cutoffTimeZone: config.letters.cutoffTimeZone, ackPollMs: config.letters.ackPollMs, log, now: services.now }) : null;
   return {
     async close() {
+      await printHouse?.stop();
       await retention.stop();
       watcher.stop();
       await workers.close();

@@ -7,6 +7,9 @@ import { createSmtpEmailAdapter } from './smtp-email.ts';
 import { createTwilioClient } from './twilio-client.ts';
 import { createTwilioSmsAdapter } from './twilio-sms.ts';
 import { createTwilioWhatsappAdapter } from './twilio-whatsapp.ts';
+import { createLetterAdapter } from './letter-adapter.ts';
+import { createPdfRenderer, type PdfRenderer } from './letter/pdf-renderer.ts';
+import type { Db } from '../store/db.ts';
 
 // The channel registry: explicit, one adapter per channel, each on when it is configured. SMS is
 // always on (Twilio is required); WhatsApp needs TWILIO_WHATSAPP_FROM, email SMTP_URL, letters
@@ -19,6 +22,7 @@ export function sendingChannels(config: Config): ReadonlySet<Channel> {
   const channels = new Set<Channel>(['sms']);
   if (config.twilio.whatsappFrom) channels.add('whatsapp');
   if (config.email) channels.add('email');
+  if (config.letters) channels.add('letter');
   return channels;
 }
 
@@ -26,7 +30,7 @@ export function sendingChannels(config: Config): ReadonlySet<Channel> {
  * `contentTexts` (approved Content template id → its text with {{n}}) lets the WhatsApp adapter
  * recognise a template it sent when an outcome was lost.
  */
-export function createAdapters(config: Config, log: Logger, now: () => Date, contentTexts: ReadonlyMap<string, string> = new Map()): Map<Channel, ChannelAdapter> {
+export function createAdapters(config: Config, db: Db, log: Logger, now: () => Date, contentTexts: ReadonlyMap<string, string> = new Map()): Map<Channel, ChannelAdapter> {
   const { twilio } = config;
   const client = createTwilioClient({ accountSid: twilio.accountSid, authToken: twilio.authToken, apiUrl: twilio.apiUrl });
   const adapters = new Map<Channel, ChannelAdapter>([
@@ -51,7 +55,30 @@ export function createAdapters(config: Config, log: Logger, now: () => Date, con
       }),
     );
   }
+  if (config.letters) {
+    const pdf = lazyPdfRenderer({ chromiumPath: config.letters.chromiumPath, pages: config.letters.pages });
+    adapters.set('letter', { ...createLetterAdapter({ db, pdf, now }), close: () => pdf.close() });
+  }
   return adapters;
+}
+
+/**
+ * Chromium starts with the first letter, not with the worker: a worker that never renders a
+ * letter never runs a browser. A failed start is tried again at the next letter.
+ */
+function lazyPdfRenderer(opts: { chromiumPath: string; pages: number }): PdfRenderer {
+  let started: Promise<PdfRenderer> | null = null;
+  const renderer = (): Promise<PdfRenderer> =>
+    (started ??= createPdfRenderer(opts).catch((err: unknown) => {
+      started = null;
+      throw err;
+    }));
+  return {
+    render: async (html) => (await renderer()).render(html),
+    close: async () => {
+      if (started) await (await started.catch(() => null))?.close();
+    },
+  };
 }
 
 export async function closeAdapters(adapters: ReadonlyMap<Channel, ChannelAdapter>): Promise<void> {

@@ -157,6 +157,8 @@ export async function eraseDebtor(db: Db, debtorId: string, opts: { actor: strin
       args,
     );
 
+    // A letter's PDF carries the name and address; one not handed over yet is cancelled above.
+    await tx.query(`update letter_outbox set pdf = null where pdf is not null and message_id in (select id from messages where debtor_id = $1)`, [debtorId]);
     const counts: ErasureCounts = { debtor, contactPoints, events, messages, cancelled: cancelled.rows[0]?.n ?? 0 };
     const alreadyErased = before.erased_at !== null && Object.values(counts).every((n) => n === 0);
     const erasedAt = debtor ? now : (before.erased_at ?? now);
@@ -201,6 +203,12 @@ async function eraseContactPoints(tx: Queryable, debtorId: string): Promise<numb
  * null), so purged rows are not scanned again; rows another worker is purging are skipped.
  */
 export async function purgeExpiredBodies(db: Queryable, olderThan: Date, limit: number): Promise<number> {
+  // Letters handed to the print house keep their PDF only as long as their text.
+  await db.query(
+    `update letter_outbox set pdf = null
+      where message_id = any(array(select message_id from letter_outbox where pdf is not null and batch_id is not null and created_at < $1 limit $2))`,
+    [olderThan, limit],
+  );
   return changed(
     db,
     // An array, not a join: joined to the batch, the planner hashed a scan of the whole table.
