@@ -13,25 +13,39 @@ export interface SmtpStandin {
   close(): Promise<void>;
 }
 
+/**
+ * Recipients whose local part starts `reject-<code>` are refused at RCPT with that reply code
+ * (reject-550@… : mailbox unknown, reject-452@… : try later), so tests and demos can reach each
+ * failure class through the real client.
+ */
 export async function startSmtpStandin(opts: { port?: number; host?: string; keep?: number; user?: string; password?: string } = {}): Promise<SmtpStandin> {
   const kept: Buffer[] = [];
   const keep = opts.keep ?? 1000;
   let accepted = 0;
   let bytes = 0;
+  // No STARTTLS: smtp-server's built-in certificate has expired, and a local stand-in needs none.
   const auth: Partial<SMTPServerOptions> = opts.user
     ? {
         authOptional: false,
+        disabledCommands: ['STARTTLS'],
+        allowInsecureAuth: true,
         onAuth(a, _session, done) {
           if (a.username === opts.user && a.password === opts.password) done(null, { user: a.username });
           else done(new Error('invalid credentials'));
         },
       }
-    : { authOptional: true, disabledCommands: ['AUTH'] };
+    : { authOptional: true, disabledCommands: ['AUTH', 'STARTTLS'] };
   const server = new SMTPServer({
     secure: false,
     ...auth,
     logger: false,
     size: 10 * 1024 * 1024,
+    onRcptTo(address, _session, done) {
+      const code = /^reject-(\d{3})@/i.exec(address.address)?.[1];
+      if (!code) return done();
+      const err = Object.assign(new Error(code.startsWith('5') ? 'mailbox unavailable' : 'try again later'), { responseCode: Number(code) });
+      done(err);
+    },
     onData(stream, _session, done) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));

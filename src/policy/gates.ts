@@ -72,7 +72,9 @@ function checkContactPoint(pack: Pack, channel: Channel, cp: ContactPointState |
   if (cp.optedOutAt) return { kind: 'block', rule: 'consent.opted-out', reason: `the debtor opted out of ${channel} messages`, evidence: { ...point, optedOutAt: cp.optedOutAt.toISOString() } };
   if (channel === 'whatsapp' && cp.optIn !== true) return { kind: 'block', rule: 'consent.whatsapp-opt-in', reason: 'WhatsApp is used only with the debtor’s opt-in', evidence: point };
   if (channel === 'email' && cp.kind === 'work') return { kind: 'block', rule: 'privacy.work-email', reason: 'nothing goes to a work email address', evidence: point };
-  const shared = cp.sharedWithOtherDebtor || (cp.kind === 'shared' && pack.privacy.sharedGetsMinimal);
+  // A letter goes in a closed envelope addressed by name: people living at one address each get
+  // their own. A phone or a mailbox two people read is what must not carry debt details.
+  const shared = channel !== 'letter' && (cp.sharedWithOtherDebtor || (cp.kind === 'shared' && pack.privacy.sharedGetsMinimal));
   if (!cp.verified || shared) {
     const why = shared ? 'the contact point is shared with someone else' : 'the contact point is not verified as the debtor’s own';
     const rule = shared ? 'privacy.shared' : 'privacy.unverified';

@@ -27,6 +27,7 @@ const rows: Row[] = [
   { description: 'an unverified sms point gets the minimal message', scenario: { at: PL_11, point: { verified: false } }, expected: allow('privacy.unverified'), content: 'minimal' },
   { description: 'an unverified point still keeps quiet hours, minimal when it goes', scenario: { at: '2026-11-18T19:30:00Z', point: { verified: false } }, expected: defer('time.outside-window', '2026-11-19T07:00:00Z'), content: 'minimal' },
   { description: 'a point another debtor shares gets the minimal message', scenario: { at: PL_11, point: { sharedWithOtherDebtor: true } }, expected: allow('privacy.shared'), content: 'minimal' },
+  { description: 'a postal address two debtors share still gets each their own full letter (closed, addressed by name)', scenario: { at: PL_11, channel: 'letter', point: { sharedWithOtherDebtor: true } }, expected: allow(), content: 'full' },
   { description: 'a point of kind shared gets the minimal message', scenario: { at: PL_11, point: { kind: 'shared' } }, expected: allow('privacy.shared'), content: 'minimal' },
   { description: 'PL: a verified sms without opt-in carries full details', scenario: { at: PL_11, point: { optIn: null } }, expected: allow(), content: 'full' },
   { description: 'IT: a verified sms without agreement gets the minimal message', scenario: { country: 'IT', at: IT_11, point: { optIn: null } }, expected: allow('privacy.no-agreement'), content: 'minimal' },

@@ -15,6 +15,7 @@ import { createApiKey } from '../../src/store/api-keys-repo.ts';
 import { signWebhook } from '../../src/http/webhook-signature.ts';
 import { startTwilioStandin } from '../../scripts/standins/twilio-standin.ts';
 import { startSmtpStandin, type SmtpStandin } from '../../scripts/standins/smtp-standin.ts';
+import { startSftpStandin } from '../../scripts/standins/sftp-standin.ts';
 
 export const SECRET = 'whsec_dGVzdC1zZWNyZXQtb25lLWZvci10aGUtaGFybmVzcw==';
 export const ROTATED_SECRET = 'whsec_dGVzdC1zZWNyZXQtdHdvLWFmdGVyLXJvdGF0aW9u';
@@ -35,6 +36,8 @@ export interface Harness {
   startWorkers(adapters?: Map<Channel, ChannelAdapter>): Promise<RunningWorkers>;
   /** The in-process mail server, when the harness has the email channel. */
   smtp: SmtpStandin | null;
+  /** The in-process print house (SFTP), when the harness has the letter channel. */
+  sftp: Awaited<ReturnType<typeof startSftpStandin>> | null;
   postEvent(body: string, opts?: { secret?: string; webhookId?: string; at?: Date; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
   count(table: string): Promise<number>;
   close(): Promise<void>;
@@ -47,6 +50,7 @@ export interface Harness {
 export async function createHarness(opts: { workers?: boolean; env?: Record<string, string>; channels?: Channel[] } = {}): Promise<Harness> {
   const id = randomBytes(5).toString('hex');
   const smtp = opts.channels?.includes('email') ? await startSmtpStandin() : null;
+  const sftp = opts.channels?.includes('letter') ? await startSftpStandin({ port: 0 }) : null;
   const standin = await startTwilioStandin({ port: 0, accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, callbacks: true });
   const logLines: string[] = [];
   const sink = new Writable({
@@ -72,7 +76,8 @@ export async function createHarness(opts: { workers?: boolean; env?: Record<stri
     CLOCK_START: TEST_CLOCK_START,
     // SMS only unless a test asks for more channels (their stand-ins are then started below).
     SMTP_URL: smtp?.url ?? 'off',
-    SFTP_URL: 'off',
+    SFTP_URL: sftp?.url ?? 'off',
+    PDF_PAGES: '2',
     TWILIO_WHATSAPP_FROM: opts.channels?.includes('whatsapp') ? 'whatsapp:+31612300000' : 'off',
     ...opts.env,
   });
@@ -95,6 +100,7 @@ export async function createHarness(opts: { workers?: boolean; env?: Record<stri
     apiKey: key,
     standin,
     smtp,
+    sftp,
     workers: null,
     async startWorkers(adapters) {
       harness.workers = await startWorkerRole(services, adapters ?? createAdapters(services, templates.catalogue), templates);
@@ -117,6 +123,7 @@ export async function createHarness(opts: { workers?: boolean; env?: Record<stri
       await services.close();
       await standin.close();
       await smtp?.close();
+      await sftp?.close();
     },
   };
   if (opts.workers) await harness.startWorkers();
