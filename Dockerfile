@@ -5,6 +5,9 @@ FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 
+# Letters are rendered to PDF by Debian's Chromium (fonts come from the npm package, not the system).
+RUN apt-get update && apt-get install -y --no-install-recommends chromium && rm -rf /var/lib/apt/lists/*
+
 COPY package.json package-lock.json ./
 # The `node` dev dependency exists for machines without Node 24; the image already has it.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

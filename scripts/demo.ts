@@ -40,7 +40,9 @@ async function timeline(apiKey: string, caseId: string): Promise<Entry[]> {
   return ((await res.json()) as { entries: Entry[] }).entries;
 }
 
-const FINAL = new Set(['delivered', 'undelivered', 'failed', 'read', 'blocked', 'cancelled']);
+// Email over plain SMTP ends at `sent`; a letter waits `queued` for the print house's cut-off.
+const FINAL = new Set(['delivered', 'undelivered', 'failed', 'read', 'blocked', 'cancelled', 'posted']);
+const settled = (m: Entry): boolean => FINAL.has(String(m.status)) || (m.channel === 'email' && m.status === 'sent') || (m.channel === 'letter' && m.status === 'queued');
 
 function describe(e: Entry): string {
   const time = e.at.slice(11, 23);
@@ -50,7 +52,7 @@ function describe(e: Entry): string {
     case 'decision':
       return `${time}  decision  ${String(e.stage).padEnd(8)} ${String(e.outcome).toUpperCase()} ${e.channel ?? ''} — ${e.reason} [${e.rule}, ${e.policyVersion}]`;
     case 'message':
-      return `${time}  message   ${e.channel} to ${e.to} · template ${e.template}/${e.locale} ${e.templateVersion} · ${e.encoding}, ${e.segments} segment(s)${e.content === 'minimal' ? ' · minimal content (no debt details)' : ''}`;
+      return `${time}  message   ${e.channel} to ${e.channel === 'letter' ? 'the postal address' : e.to} · template ${e.template}/${e.locale} ${e.templateVersion}${e.channel === 'sms' ? ` · ${e.encoding}, ${e.segments} segment(s)` : ''}${e.content === 'minimal' ? ' · minimal content (no debt details)' : ''}`;
     case 'task':
       return `${time}  task      for a person: ${e.reason}`;
     case 'status':
@@ -64,9 +66,18 @@ await waitForService();
 
 const files = readdirSync(eventsDir).filter((f) => f.endsWith('.json')).sort();
 const cases: string[] = [];
-out(bold(`Posting ${files.length} signed case events to ${base}/v1/events`));
-for (const file of files) {
-  const body = readFileSync(path.join(eventsDir, file), 'utf8');
+// The four contract examples reach their debtors by SMS, email and WhatsApp; a fifth debtor has
+// only a postal address, so the Polish example is sent to them as a letter.
+const polish = JSON.parse(readFileSync(path.join(eventsDir, 'pl-payment-missed.json'), 'utf8')) as { id: string; case: { id: string }; debtor: Record<string, unknown> };
+const letterEvent = {
+  ...polish,
+  id: 'evt-demo-letter-0001',
+  case: { ...polish.case, id: 'PL-2026-000456' },
+  debtor: { ...polish.debtor, id: 'deb-pl-000456', name: { given: 'Zofia', family: 'Wiśniewska' }, contactPoints: [], preferredChannel: undefined },
+};
+const bodies = [...files.map((f) => ({ name: f, body: readFileSync(path.join(eventsDir, f), 'utf8') })), { name: 'a letter (PL)', body: JSON.stringify(letterEvent) }];
+out(bold(`Posting ${bodies.length} signed case events to ${base}/v1/events`));
+for (const { name: file, body } of bodies) {
   const event = JSON.parse(body) as { id: string; type: string; case: { id: string } };
   const res = await fetch(`${base}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...signWebhook(secret, `msg_${randomUUID()}`, body) }, body });
   const answer = (await res.json()) as { duplicate?: boolean; title?: string };
@@ -75,7 +86,7 @@ for (const file of files) {
 }
 
 out();
-out(dim('waiting for the SMS to be delivered…'));
+out(dim('waiting for the messages to be delivered…'));
 const deadline = Date.now() + 30_000;
 const timelines = new Map<string, Entry[]>();
 for (const caseId of cases) {
@@ -84,7 +95,7 @@ for (const caseId of cases) {
     const messages = entries.filter((e) => e.kind === 'message');
     // A message the policy holds back (quiet hours, a holiday, a cap, a hold) is settled for the demo too.
     const waiting = (m: Entry) => m.status === 'held' || (m.status === 'pending' && typeof m.notBefore === 'string' && Date.parse(m.notBefore) > Date.now());
-    if ((messages.length && messages.every((m) => FINAL.has(String(m.status)) || waiting(m))) || Date.now() > deadline) {
+    if ((messages.length && messages.every((m) => settled(m) || waiting(m))) || Date.now() > deadline) {
       timelines.set(caseId, entries);
       break;
     }
@@ -97,8 +108,10 @@ for (const [caseId, entries] of timelines) {
   out(bold(`Case ${caseId}`));
   for (const e of entries) out(`  ${describe(e)}`);
   for (const m of entries.filter((e) => e.kind === 'message')) {
-    out(`  ${bold('SMS text')} (${m.status}):`);
-    for (const line of String(m.text ?? '').split('\n')) out(`    │ ${line}`);
+    const label = { sms: 'SMS text', email: 'Email text', whatsapp: 'WhatsApp text', letter: 'Letter (HTML body; the PDF goes to the print house at the daily cut-off)' }[String(m.channel)] ?? 'Text';
+    out(`  ${bold(label)} (${m.status}):`);
+    const text = m.channel === 'letter' ? String(m.text ?? '').replace(/<\/(p|h\d|li|tr)>/g, '\n').replace(/<[^>]+>/g, ' ').replace(/[ \t]+/g, ' ').replace(/\n\s*/g, '\n').trim() : String(m.text ?? '');
+    for (const line of text.split('\n')) out(`    │ ${line}`);
   }
 }
 // What the policy would decide for the same events on a Sunday morning: nothing is stored or sent.

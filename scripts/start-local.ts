@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { SERVICE_NODE_FLAGS } from './node-flags.ts';
 
-// npm start: the service (ROLE=all) plus the local Twilio stand-in it sends SMS to, so a newcomer
-// sees the whole pipeline without a Twilio account. Production runs `npm run serve` (src/main.ts)
-// with real settings instead.
+// npm start: the service (ROLE=all) plus local stand-ins for every provider — Twilio (SMS and
+// WhatsApp), an SMTP server, an SFTP print house — so a newcomer sees the whole pipeline without
+// any account. Production runs `npm run serve` (src/main.ts) with real settings instead.
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const children: ChildProcess[] = [];
@@ -34,6 +34,16 @@ process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
 const standinPort = process.env.TWILIO_STANDIN_PORT ?? '4010';
+const smtpPort = process.env.SMTP_STANDIN_PORT ?? '2525';
+const sftpPort = process.env.SFTP_STANDIN_PORT ?? '2222';
 run('twilio stand-in', 'scripts/twilio-standin.ts', { TWILIO_STANDIN_PORT: standinPort });
-run('service', 'src/main.ts', { TWILIO_API_URL: process.env.TWILIO_API_URL ?? `http://127.0.0.1:${standinPort}` });
-process.stdout.write(`\nStarting the service on http://127.0.0.1:${process.env.PORT ?? 3000} with a local Twilio stand-in on :${standinPort}.\nIn another terminal: npm run demo\n\n`);
+run('smtp stand-in', 'scripts/smtp-standin.ts', { SMTP_STANDIN_PORT: smtpPort });
+run('sftp print house stand-in', 'scripts/sftp-standin.ts', { SFTP_STANDIN_PORT: sftpPort });
+run('service', 'src/main.ts', {
+  TWILIO_API_URL: process.env.TWILIO_API_URL ?? `http://127.0.0.1:${standinPort}`,
+  SMTP_URL: process.env.SMTP_URL ?? `smtp://127.0.0.1:${smtpPort}`,
+  SFTP_URL: process.env.SFTP_URL ?? `sftp://printhouse:printhouse@127.0.0.1:${sftpPort}/inbox`,
+});
+process.stdout.write(
+  `\nStarting the service on http://127.0.0.1:${process.env.PORT ?? 3000} with local stand-ins: Twilio :${standinPort}, SMTP :${smtpPort}, SFTP print house :${sftpPort}.\nIn another terminal: npm run demo\n\n`,
+);

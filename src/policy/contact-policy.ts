@@ -130,5 +130,6 @@ export function decide(input: PolicyInput): Decision {
     return { ...base, content, outcome: 'defer', rule: timing.first?.rule ?? 'time', reason: `${timing.first?.reason ?? 'not now'}; it can go ${describeLocal(timing.at, residenceZone)}`, deferUntil: timing.at, evidence };
   }
   if (gate.kind === 'pass' && gate.contentRule) return { ...base, content, outcome: 'allow', rule: gate.contentRule, reason: gate.contentReason ?? '', deferUntil: null, evidence };
-  return { ...base, content, outcome: 'allow', rule: 'allow', reason: 'no hold, contact point verified and consenting, inside the window and under every cap', deferUntil: null, evidence };
+  const when = pack.window.appliesTo.includes(channel) ? 'inside the window and under every cap' : 'under every cap (a letter arrives with the post, so no send window applies)';
+  return { ...base, content, outcome: 'allow', rule: 'allow', reason: `no hold, contact point verified and consenting, ${when}`, deferUntil: null, evidence };
 }
