@@ -79,6 +79,8 @@ const ConfigSchema = Type.Object({
       sftpUrl: Type.String({ pattern: '^sftp://' }),
       /** PEM private key for the SFTP login (else the URL's password). */
       sftpPrivateKey: Type.Optional(Type.String({ minLength: 100 })),
+      /** The print house's host key (`SHA256:…`, as ssh-keygen -lf prints it): required in production. */
+      sftpHostKeyFingerprint: Type.Optional(Type.String({ pattern: '^SHA256:[A-Za-z0-9+/]{43}$' })),
       /** Local time of the daily hand-over: letters rendered by then go in that day's batch. */
       cutoff: Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' }),
       cutoffTimeZone: Type.String({ minLength: 1 }),
@@ -157,6 +159,7 @@ const ENV_NAMES: Record<string, string> = {
   '/email/eventsSecret': 'EMAIL_EVENTS_SECRET (whsec_…)',
   '/letters/sftpUrl': 'SFTP_URL (sftp://user:password@host:port/dir)',
   '/letters/sftpPrivateKey': 'SFTP_PRIVATE_KEY (PEM)',
+  '/letters/sftpHostKeyFingerprint': 'SFTP_HOST_KEY_FINGERPRINT (SHA256:…)',
   '/letters/cutoff': 'LETTER_CUTOFF (HH:MM)',
   '/letters/cutoffTimeZone': 'LETTER_CUTOFF_TIME_ZONE',
   '/letters/chromiumPath': 'CHROMIUM_PATH',
@@ -231,10 +234,13 @@ function lettersConfig(env: Env, local: boolean): { letters?: Config['letters'] 
   const sftpUrl = channelValue(env.SFTP_URL, local, LOCAL_DEFAULTS.SFTP_URL);
   if (!sftpUrl) return {};
   const sftpPrivateKey = pem(env.SFTP_PRIVATE_KEY, 'SFTP_PRIVATE_KEY');
+  // Letters carry names, addresses and amounts: in production the print house must prove who it is.
+  if (!local && !env.SFTP_HOST_KEY_FINGERPRINT) throw new ConfigError('SFTP_URL is set: SFTP_HOST_KEY_FINGERPRINT (SHA256:…) is required in production');
   return {
     letters: {
       sftpUrl,
       ...(sftpPrivateKey ? { sftpPrivateKey } : {}),
+      ...(env.SFTP_HOST_KEY_FINGERPRINT ? { sftpHostKeyFingerprint: env.SFTP_HOST_KEY_FINGERPRINT } : {}),
       cutoff: env.LETTER_CUTOFF || '15:00',
       cutoffTimeZone: env.LETTER_CUTOFF_TIME_ZONE || 'Europe/Amsterdam',
       chromiumPath: env.CHROMIUM_PATH || '/usr/bin/chromium',

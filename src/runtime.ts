@@ -85,7 +85,7 @@ export async function startWorkerRole(
   });
   const retention = startBodyRetention({ db, log, retentionDays: config.messageBodyRetentionDays, intervalMs: 3600_000 });
   // Letters are handed to the print house once a day at the cut-off; its acknowledgements move them on.
-  const printHouse = config.letters && adapters.has('letter') ? startPrintHouse({ db, sftp: { url: config.letters.sftpUrl, ...(config.letters.sftpPrivateKey ? { privateKey: config.letters.sftpPrivateKey } : {}) }, cutoff: config.letters.cutoff, cutoffTimeZone: config.letters.cutoffTimeZone, ackPollMs: config.letters.ackPollMs, log, now: services.now }) : null;
+  const printHouse = config.letters && adapters.has('letter') ? startPrintHouse({ db, sftp: { url: config.letters.sftpUrl, ...(config.letters.sftpPrivateKey ? { privateKey: config.letters.sftpPrivateKey } : {}), ...(config.letters.sftpHostKeyFingerprint ? { hostKeyFingerprint: config.letters.sftpHostKeyFingerprint } : {}) }, cutoff: config.letters.cutoff, cutoffTimeZone: config.letters.cutoffTimeZone, ackPollMs: config.letters.ackPollMs, log, now: services.now }) : null;
   return {
     async close() {
       await printHouse?.stop();

@@ -59,3 +59,25 @@ describe('configuration', () => {
     expect(config.publicUrl).toBe('http://127.0.0.1:3000');
   });
 });
+
+describe('channel settings', () => {
+  it('in production a channel is on only when configured; locally each uses its stand-in unless turned off', () => {
+    const prod = loadConfig(production);
+    expect(prod.email).toBeUndefined();
+    expect(prod.letters).toBeUndefined();
+    expect(prod.twilio.whatsappFrom).toBeUndefined();
+    const local = loadConfig({});
+    expect(local.email?.smtpUrl).toBe('smtp://127.0.0.1:2525');
+    expect(local.letters?.sftpUrl).toMatch(/^sftp:\/\/printhouse:printhouse@127\.0\.0\.1:2222\//);
+    expect(local.twilio.whatsappFrom).toMatch(/^whatsapp:\+/);
+    const off = loadConfig({ SMTP_URL: 'off', SFTP_URL: 'off', TWILIO_WHATSAPP_FROM: 'off' });
+    expect([off.email, off.letters, off.twilio.whatsappFrom]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('refuses letters in production without the print house’s host key, and a bad DKIM key', () => {
+    expect(() => loadConfig({ ...production, SFTP_URL: 'sftp://u:p@print.example:22/inbox' })).toThrow(/SFTP_HOST_KEY_FINGERPRINT/);
+    const withKey = loadConfig({ ...production, SFTP_URL: 'sftp://u:p@print.example:22/inbox', SFTP_HOST_KEY_FINGERPRINT: `SHA256:${'A'.repeat(43)}` });
+    expect(withKey.letters).toMatchObject({ cutoff: '15:00', cutoffTimeZone: 'Europe/Amsterdam', sftpHostKeyFingerprint: `SHA256:${'A'.repeat(43)}` });
+    expect(() => loadConfig({ ...production, SMTP_URL: 'smtp://mail.example:587', DKIM_PRIVATE_KEY: '/no/such/key.pem' })).toThrow(/DKIM_PRIVATE_KEY/);
+  });
+});
