@@ -87,6 +87,9 @@ describe('each channel through its real client', () => {
     expect((await h.postEvent(JSON.stringify(contractEvent('it-payment-due')))).statusCode).toBe(202);
     const m = await messageOf('IT-2026-889900', 'read');
     expect(m.channel).toBe('whatsapp');
+    // The timeline says which form went: the approved template, not the free text shown as the message.
+    const { rows: statuses } = await h.services.db.query(`select provider_status from message_statuses where message_id = $1 and source = 'dispatcher' and provider_status is not null`, [m.id]);
+    expect(statuses).toEqual([{ provider_status: 'queued (template)' }]);
     const sent = (await standinMessages()).messages.filter((x) => x.to === 'whatsapp:+393471234567');
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ kind: 'template', contentSid: m.parts?.contentSid });

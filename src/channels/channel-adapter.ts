@@ -31,6 +31,8 @@ export type ProviderStatus = (typeof PROVIDER_STATUSES)[number];
 export interface SendResult {
   providerId: string;
   status: ProviderStatus;
+  /** What form went, where a channel has several (WhatsApp: `template` or `free-form`): shown on the timeline. */
+  variant?: string;
 }
 
 export interface SentLookup {

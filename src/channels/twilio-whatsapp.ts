@@ -129,18 +129,18 @@ export function createTwilioWhatsappAdapter(opts: TwilioWhatsappAdapterOptions):
       const template = templateOf(message.parts);
       const text = message.parts.body ?? message.body;
       if (!message.conversationOpen || !text) {
-        if (template) return create({ to, statusCallback, ...template });
+        if (template) return { ...(await create({ to, statusCallback, ...template })), variant: 'template' };
         if (message.conversationOpen) throw new PermanentChannelError('twilio-whatsapp: no text and no Content template', 'empty-message', null);
         // Free-form text outside the window would be refused (63016) or, worse, break WhatsApp's rules.
         throw new PermanentChannelError('twilio-whatsapp: outside the 24-hour window and no approved Content template', 'no-content-template', null);
       }
       try {
-        return await create({ to, statusCallback, body: text });
+        return { ...(await create({ to, statusCallback, body: text })), variant: 'free-form' };
       } catch (err) {
         // The window is measured from our record of the debtor's last message; Twilio's count is
         // the one that holds. 63016 means nothing went out, so the approved template may go instead.
         if (template && err instanceof PermanentChannelError && err.code === String(OUTSIDE_WINDOW)) {
-          return create({ to, statusCallback, ...template });
+          return { ...(await create({ to, statusCallback, ...template })), variant: 'template' };
         }
         throw err;
       }

@@ -248,7 +248,7 @@ export async function dispatchMessage(deps: DispatchDeps, messageId: string): Pr
   if (claimed.kind !== 'send') return { kind: claimed.kind };
   const { row } = claimed;
   const result = await send(deps, adapterFor(deps, row), row);
-  await report({ messageId: row.id, status: result.status, source: 'dispatcher', providerId: result.providerId, providerStatus: result.status });
+  await report({ messageId: row.id, status: result.status, source: 'dispatcher', providerId: result.providerId, providerStatus: result.variant ? `${result.status} (${result.variant})` : result.status });
   return { kind: 'sent', providerId: result.providerId, reconciled };
 }
 
