@@ -222,7 +222,7 @@ function emailConfig(env: Env, local: boolean, senderEmail: string): { email?: C
       smtpUrl,
       from,
       unsubscribeMailbox: env.EMAIL_UNSUBSCRIBE_MAILBOX || from,
-      poolSize: int(env, 'SMTP_POOL_SIZE', 5),
+      poolSize: int(env, 'SMTP_POOL_SIZE', 10),
       maxPerSecond: int(env, 'SMTP_MAX_PER_SECOND', 200),
       ...(env.EMAIL_EVENTS_SECRET || local ? { eventsSecret: env.EMAIL_EVENTS_SECRET || LOCAL_DEFAULTS.EMAIL_EVENTS_SECRET } : {}),
       ...(privateKey ? { dkim: { domainName: env.DKIM_DOMAIN || from.split('@')[1] || '', keySelector: env.DKIM_SELECTOR || 'dco', privateKey } } : {}),
