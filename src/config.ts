@@ -27,6 +27,8 @@ const LOCAL_DEFAULTS = {
   TWILIO_WHATSAPP_FROM: 'whatsapp:+31612300000',
   SMTP_URL: 'smtp://127.0.0.1:2525',
   EMAIL_EVENTS_SECRET: 'whsec_ZGVtby1lbWFpbC1ldmVudHMtc2VjcmV0LWxvY2Fs',
+  FORWARD_SECRET: 'whsec_ZGVtby1mb3J3YXJkLXNlY3JldC1mb3ItbG9jYWwtdXNl',
+  INBOUND_EMAIL_SECRET: 'whsec_ZGVtby1pbmJvdW5kLWVtYWlsLXNlY3JldC1sb2NhbA==',
   SFTP_URL: 'sftp://printhouse:printhouse@127.0.0.1:2222/inbox',
 } as const;
 
@@ -91,6 +93,18 @@ const ConfigSchema = Type.Object({
       ackPollMs: Type.Integer({ minimum: 1000 }),
     }),
   ),
+  /** Where replies, intents, opt-outs, statuses and promises to pay are forwarded (the case system). */
+  forwarding: Type.Optional(
+    Type.Object({
+      url: Type.String({ pattern: '^https?://' }),
+      /** Standard Webhooks secret the case system verifies our requests with. */
+      secret: Type.String({ pattern: '^whsec_[A-Za-z0-9+/=]{16,}$' }),
+      /** How long a webhook is retried before it goes to the dead letters (at least 24 hours). */
+      retryForHours: Type.Integer({ minimum: 24, maximum: 24 * 30 }),
+    }),
+  ),
+  /** Signs raw inbound emails posted to POST /v1/inbound/email by the mail provider (Standard Webhooks). */
+  inboundEmailSecret: Type.Optional(Type.String({ pattern: '^whsec_[A-Za-z0-9+/=]{16,}$' })),
   /** A message not delivered within this many hours (SMS, WhatsApp, email) moves to the next channel. */
   fallbackAfterHours: Type.Integer({ minimum: 1, maximum: 24 * 30 }),
   workers: Type.Object({
@@ -166,6 +180,10 @@ const ENV_NAMES: Record<string, string> = {
   '/letters/pages': 'PDF_PAGES',
   '/letters/ackPollMs': 'PRINT_ACK_POLL_MS',
   '/fallbackAfterHours': 'FALLBACK_AFTER_HOURS',
+  '/forwarding/url': 'FORWARD_URL (https://…)',
+  '/forwarding/secret': 'FORWARD_SECRET (whsec_…)',
+  '/forwarding/retryForHours': 'FORWARD_RETRY_HOURS (24–720)',
+  '/inboundEmailSecret': 'INBOUND_EMAIL_SECRET (whsec_…)',
 };
 
 function int(env: Env, key: string, fallback: number): number {
@@ -301,6 +319,10 @@ export function loadConfig(env: Env = process.env): Config {
     ...emailConfig(env, local, pick('SENDER_EMAIL') ?? ''),
     ...lettersConfig(env, local),
     fallbackAfterHours: int(env, 'FALLBACK_AFTER_HOURS', 48),
+    ...(env.FORWARD_URL
+      ? { forwarding: { url: env.FORWARD_URL, secret: env.FORWARD_SECRET || (local ? LOCAL_DEFAULTS.FORWARD_SECRET : ''), retryForHours: int(env, 'FORWARD_RETRY_HOURS', 48) } }
+      : {}),
+    ...(env.INBOUND_EMAIL_SECRET || local ? { inboundEmailSecret: env.INBOUND_EMAIL_SECRET || LOCAL_DEFAULTS.INBOUND_EMAIL_SECRET } : {}),
     workers: {
       planConcurrency: int(env, 'PLAN_CONCURRENCY', 32),
       dispatchConcurrency: int(env, 'DISPATCH_CONCURRENCY', 64),
