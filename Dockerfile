@@ -16,6 +16,7 @@ COPY src ./src
 COPY scripts ./scripts
 COPY playbooks ./playbooks
 COPY policy ./policy
+COPY inbound ./inbound
 COPY templates ./templates
 COPY locales ./locales
 COPY test/fixtures/events ./test/fixtures/events

@@ -14,6 +14,11 @@ import schemaRoutes from './http/schema-routes.ts';
 import templateRoutes from './http/template-routes.ts';
 import simulateRoute from './http/simulate-route.ts';
 import unsubscribeRoute from './http/unsubscribe-route.ts';
+import twilioInboundRoute from './http/twilio-inbound-route.ts';
+import inboundEmailRoute from './http/inbound-email-route.ts';
+import { handleReply } from './inbound/handle-reply.ts';
+import { loadKeywords } from './inbound/keywords.ts';
+import type { HandleReply } from './inbound/reply.ts';
 import emailEventsRoute from './http/email-events-route.ts';
 import { plannerDeps } from './runtime.ts';
 import type { TemplateStore } from './rendering/template-store.ts';
@@ -59,7 +64,13 @@ export async function buildApp(services: Services, opts: { opsOnly?: boolean; te
   await app.register(schemaRoutes);
   if (opts.templates) {
     await app.register(templateRoutes, { templates: opts.templates, fixtures: await contractFixtures() });
-    await app.register(simulateRoute, { planner: await plannerDeps(services, opts.templates) });
+    const planner = await plannerDeps(services, opts.templates);
+    await app.register(simulateRoute, { planner });
+    // Debtors' replies: SMS and WhatsApp from Twilio, email from the mail provider (raw MIME).
+    const replyDeps = { ...planner, db: services.db, queues: services.queues, keywords: loadKeywords(), now: services.now };
+    const reply: HandleReply = (r) => handleReply(replyDeps, r);
+    await app.register(twilioInboundRoute, { handleReply: reply });
+    if (services.config.inboundEmailSecret) await app.register(inboundEmailRoute, { handleReply: reply, secret: services.config.inboundEmailSecret, now: services.now });
   }
   return app;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { loadTimeline } from '../store/timeline-repo.ts';
+import { loadConversation, loadTimeline } from '../store/timeline-repo.ts';
 import { HttpProblem, problem, ProblemSchema } from './problem.ts';
 
 const Entry = Type.Object({ at: Type.String({ format: 'date-time' }), kind: Type.String() }, { additionalProperties: true });
@@ -23,6 +23,29 @@ export default async function timelineRoute(app: FastifyInstance): Promise<void>
     },
     async (request) => {
       const entries = await loadTimeline(db, request.params.caseId);
+      if (!entries) throw new HttpProblem(problem(404, 'case-not-found', 'No such case', 'No event for this case has been received.'));
+      return { caseId: request.params.caseId, entries };
+    },
+  );
+
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
+    '/v1/cases/:caseId/conversation',
+    {
+      onRequest: app.requireApiKey,
+      schema: {
+        summary: 'A case’s conversation: what we sent and what the debtor wrote, on every channel, in order',
+        tags: ['cases'],
+        security: [{ bearer: [] }],
+        params: Type.Object({ caseId: Type.String({ minLength: 1, maxLength: 128 }) }),
+        response: {
+          200: Type.Object({ caseId: Type.String(), entries: Type.Array(Type.Object({ at: Type.String(), direction: Type.String() }, { additionalProperties: true })) }),
+          401: ProblemSchema,
+          404: ProblemSchema,
+        },
+      },
+    },
+    async (request) => {
+      const entries = await loadConversation(db, request.params.caseId);
       if (!entries) throw new HttpProblem(problem(404, 'case-not-found', 'No such case', 'No event for this case has been received.'));
       return { caseId: request.params.caseId, entries };
     },

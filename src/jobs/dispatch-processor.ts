@@ -4,7 +4,7 @@ import { PermanentChannelError, TransientChannelError } from '../errors.ts';
 import { isHeld, type Decision } from '../policy/decision.ts';
 import type { Contact } from '../policy/caps.ts';
 import type { Packs } from '../policy/pack.ts';
-import { decideFor, guardContent } from './message-planner.ts';
+import { answerPassFor, decideFor, guardContent } from './message-planner.ts';
 import { withTransaction, type Db, type DbClient } from '../store/db.ts';
 import { LEDGER_LOOKBACK_MS, markContactPoint } from '../store/contact-state-repo.ts';
 import {
@@ -73,7 +73,8 @@ type Claim =
 /** The policy's answer for a message about to be sent, with the ledger read under the debtor's lock. */
 function decideBeforeSending(deps: DispatchDeps, row: DispatchRow, history: readonly Contact[], now: Date): Decision {
   const contactPoint = row.state.contactPoints.find((p) => p.id === row.contactPointId) ?? null;
-  return guardContent(decideFor(deps, { state: row.state, history, now, stage: 'dispatch' }, row.channel, contactPoint, row.capExempt), row.content);
+  const answer = row.answers ? answerPassFor(row.template) : undefined;
+  return guardContent(decideFor(deps, { state: row.state, history, now, stage: 'dispatch' }, row.channel, contactPoint, row.capExempt, answer), row.content);
 }
 
 const nextStatusOf = (d: Decision): DispatchDecisionRecord['nextStatus'] => (d.outcome === 'allow' ? 'sending' : d.outcome === 'block' ? 'blocked' : isHeld(d) ? 'held' : 'pending');

@@ -3,6 +3,7 @@ import { channelOrder, type Playbooks, type PlaybookStep } from '../domain/playb
 import { messageId } from '../domain/message-id.ts';
 import { decide } from '../policy/contact-policy.ts';
 import { isHeld, type Decision, type Stage } from '../policy/decision.ts';
+import type { AnswerPass } from '../policy/gates.ts';
 import type { Contact } from '../policy/caps.ts';
 import type { Packs } from '../policy/pack.ts';
 import type { MessageRenderer } from '../rendering/message-renderer.ts';
@@ -49,10 +50,22 @@ export function packFor(deps: Pick<PlannerDeps, 'packs'>, state: ContactState) {
   return deps.packs.resolve({ country: state.debtor.country, creditorId: state.creditorId, portfolio: state.portfolio }) ?? deps.packs.resolve({ country: state.country, creditorId: state.creditorId, portfolio: state.portfolio });
 }
 
+/**
+ * What an answer to a reply may pass, by its template: the STOP confirmation goes to the point just
+ * opted out of, the dispute's acknowledgement through the dispute hold, the debt-advice referral
+ * through the vulnerability hold. Only messages that answer a reply (`answers`) get it.
+ */
+export function answerPassFor(template: string): AnswerPass {
+  if (template === 'opt-out-confirmation') return { allowOptedOut: true };
+  if (template === 'dispute-acknowledgement') return { allowHold: 'dispute' };
+  if (template === 'debt-advice-referral') return { allowHold: 'vulnerable' };
+  return {};
+}
+
 /** The policy's answer for one channel and contact point. */
-export function decideFor(deps: Pick<PlannerDeps, 'packs'>, ctx: PolicyContext, channel: Channel, contactPoint: ContactState['contactPoints'][number] | null, capExempt: boolean): Decision {
+export function decideFor(deps: Pick<PlannerDeps, 'packs'>, ctx: PolicyContext, channel: Channel, contactPoint: ContactState['contactPoints'][number] | null, capExempt: boolean, answer?: AnswerPass): Decision {
   const { state } = ctx;
-  return decide({ stage: ctx.stage, channel, contactPoint, holds: state.holds, debtor: state.debtor, pack: packFor(deps, state), capExempt, history: ctx.history, now: ctx.now });
+  return decide({ stage: ctx.stage, channel, contactPoint, holds: state.holds, debtor: state.debtor, pack: packFor(deps, state), capExempt, history: ctx.history, now: ctx.now, ...(answer ? { answer } : {}) });
 }
 
 /**
@@ -87,7 +100,7 @@ function chooseChannel(step: PlaybookStep, deps: PlannerDeps, ctx: PolicyContext
   return { channel: null, contactPoint: null, decision, considered };
 }
 
-function buildMessage(event: CaseEvent, step: PlaybookStep, choice: ChannelChoice, deps: PlannerDeps, playbookVersion: string, id: string): NewMessage {
+function buildMessage(event: CaseEvent, step: PlaybookStep, choice: ChannelChoice, deps: PlannerDeps, playbookVersion: string, id: string, renderOptions?: { optedOutChannel?: Channel }): NewMessage {
   const decision = { ...choice.decision, evidence: { ...choice.decision.evidence, playbook: playbookVersion, step: step.step, considered: choice.considered } };
   const template = decision.content === 'minimal' ? MINIMAL_TEMPLATE : step.template;
   const base: NewMessage = {
@@ -116,7 +129,7 @@ function buildMessage(event: CaseEvent, step: PlaybookStep, choice: ChannelChoic
   };
   if (decision.outcome === 'block' || !choice.contactPoint) return base;
   try {
-    const rendered = deps.renderer.render(template, choice.channel ?? 'sms', event, id);
+    const rendered = deps.renderer.render(template, choice.channel ?? 'sms', event, id, renderOptions);
     return {
       ...base,
       status: isHeld(decision) ? 'held' : 'pending',
@@ -162,4 +175,27 @@ export function planMessages(deps: PlannerDeps, event: CaseEvent, ctx: PolicyCon
  */
 export function planStep(deps: PlannerDeps, event: CaseEvent, step: PlaybookStep, ctx: PolicyContext, excluded: ReadonlySet<Channel> = new Set(), id = messageId(event.case.id, event.id, step.step)): NewMessage {
   return buildMessage(event, step, chooseChannel(step, deps, ctx, excluded), deps, deps.playbooks.version(event.case.creditor.id), id);
+}
+
+/**
+ * An answer to a debtor's reply (a STOP confirmation, an acknowledgement, a referral): on the
+ * channel and point they wrote from, exempt from caps but not from quiet hours, through the policy
+ * with the pass its template has (answerPassFor).
+ */
+const NO_DEBT_DETAILS = new Set(['opt-out-confirmation', 'help-reply']);
+
+export function planAnswer(
+  deps: PlannerDeps,
+  event: CaseEvent,
+  ctx: PolicyContext,
+  opts: { id: string; answers: string; template: string; channel: Channel; contactPointId: string; optedOutChannel?: Channel },
+): NewMessage {
+  const step: PlaybookStep = { step: `answer-${opts.template}`, template: opts.template, channels: [opts.channel], capExempt: true };
+  const contactPoint = ctx.state.contactPoints.find((p) => p.id === opts.contactPointId) ?? null;
+  const decided = decideFor(deps, ctx, opts.channel, contactPoint, true, answerPassFor(opts.template));
+  // These two carry no debt details (no amounts, dates or creditor): they go as written even where
+  // only the minimal message may.
+  const decision = NO_DEBT_DETAILS.has(opts.template) && decided.content === 'minimal' ? { ...decided, content: 'full' as const } : decided;
+  const choice: ChannelChoice = { channel: opts.channel, contactPoint, decision, considered: [] };
+  return { ...buildMessage(event, step, choice, deps, 'answer', opts.id, opts.optedOutChannel ? { optedOutChannel: opts.optedOutChannel } : undefined), answers: opts.answers };
 }

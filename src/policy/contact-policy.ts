@@ -2,7 +2,7 @@ import type { Channel } from '../domain/case-event.ts';
 import { checkCaps, type Contact } from './caps.ts';
 import { checkWindow, describeWindow, type Location } from './calendar.ts';
 import type { ContactPointState, Decision, Stage } from './decision.ts';
-import { checkGates, type HoldState } from './gates.ts';
+import { checkGates, type AnswerPass, type HoldState } from './gates.ts';
 import { describeLocal } from './local-time.ts';
 import { locationsFor, type DebtorWhereabouts } from './locations.ts';
 import type { Pack } from './pack.ts';
@@ -22,6 +22,8 @@ export interface PolicyInput {
   capExempt: boolean;
   /** What went to this debtor recently, across cases and channels (the ledger). */
   history: readonly Contact[];
+  /** An answer to the debtor's own reply passes the hold or opt-out the reply itself set. */
+  answer?: AnswerPass;
   now: Date;
 }
 
@@ -106,7 +108,7 @@ export function decide(input: PolicyInput): Decision {
     return { outcome: 'block', rule: 'pack.none', reason: `no policy pack covers debtors living in ${input.debtor.country}`, deferUntil: null, policyVersion: 'none', content: 'full', evidence: seen };
   }
   const base = { policyVersion: pack.id, content: 'full' as const };
-  const gate = checkGates(pack, channel, input.contactPoint, input.holds, now);
+  const gate = checkGates(pack, channel, input.contactPoint, input.holds, now, input.answer);
   if (gate.kind === 'block') return { ...base, outcome: 'block', rule: gate.rule, reason: gate.reason, deferUntil: null, evidence: { ...seen, ...gate.evidence } };
   if (gate.kind === 'hold' && !gate.until) {
     return { ...base, outcome: 'defer', rule: gate.rule, reason: gate.reason, deferUntil: null, evidence: { ...seen, ...gate.evidence } };

@@ -11,6 +11,16 @@ export type GateResult =
   | { kind: 'block'; rule: string; reason: string; evidence: Record<string, unknown> }
   | { kind: 'hold'; rule: string; reason: string; until: Date | null; evidence: Record<string, unknown> };
 
+/**
+ * An answer to the debtor's own reply: the confirmation of their STOP goes to the point they just
+ * opted out of, the acknowledgement of their dispute through the dispute's hold, the referral to
+ * debt advice through the vulnerability's. Nothing else passes.
+ */
+export interface AnswerPass {
+  allowHold?: HoldReason;
+  allowOptedOut?: boolean;
+}
+
 export interface HoldState {
   caseHold: { reason: HoldReason; since: Date | null } | null;
   flags: DebtorFlags;
@@ -39,10 +49,11 @@ const FLAG_HOLDS: Array<[keyof DebtorFlags, HoldReason]> = [
 const EFFECT_RANK = { stop: 3, person: 2, pause: 1 } as const;
 const DAY_MS = 24 * 3600 * 1000;
 
-function checkHolds(pack: Pack, holds: HoldState, cp: ContactPointState | null, now: Date): GateResult | null {
-  const active: Array<{ reason: HoldReason; source: 'case' | 'debtor' }> = [];
-  if (holds.caseHold) active.push({ reason: holds.caseHold.reason, source: 'case' });
-  for (const [flag, reason] of FLAG_HOLDS) if (holds.flags[flag]) active.push({ reason, source: 'debtor' });
+function checkHolds(pack: Pack, holds: HoldState, cp: ContactPointState | null, now: Date, answer: AnswerPass | undefined): GateResult | null {
+  const all: Array<{ reason: HoldReason; source: 'case' | 'debtor' }> = [];
+  if (holds.caseHold) all.push({ reason: holds.caseHold.reason, source: 'case' });
+  for (const [flag, reason] of FLAG_HOLDS) if (holds.flags[flag]) all.push({ reason, source: 'debtor' });
+  const active = all.filter((h) => h.reason !== answer?.allowHold);
   if (!active.length) return null;
   const evidence = { holds: active.map((h) => `${h.source}:${h.reason}`) };
   const deceased = active.some((h) => h.reason === 'deceased');
@@ -64,12 +75,12 @@ function checkHolds(pack: Pack, holds: HoldState, cp: ContactPointState | null, 
   return { kind: 'block', rule, reason: `${words}; collection messages stop`, evidence };
 }
 
-function checkContactPoint(pack: Pack, channel: Channel, cp: ContactPointState | null): GateResult {
+function checkContactPoint(pack: Pack, channel: Channel, cp: ContactPointState | null, answer: AnswerPass | undefined): GateResult {
   if (!cp) return { kind: 'block', rule: 'contact.none', reason: `the debtor has no ${channel} contact point`, evidence: {} };
   const point = { contactPoint: cp.id, verified: cp.verified, kind: cp.kind, shared: cp.sharedWithOtherDebtor };
   if (cp.removedAt) return { kind: 'block', rule: 'contact.removed', reason: 'the case system no longer lists this contact point', evidence: point };
   if (cp.invalidAt) return { kind: 'block', rule: 'contact.invalid', reason: 'the provider reported this contact point as invalid', evidence: point };
-  if (cp.optedOutAt) return { kind: 'block', rule: 'consent.opted-out', reason: `the debtor opted out of ${channel} messages`, evidence: { ...point, optedOutAt: cp.optedOutAt.toISOString() } };
+  if (cp.optedOutAt && !answer?.allowOptedOut) return { kind: 'block', rule: 'consent.opted-out', reason: `the debtor opted out of ${channel} messages`, evidence: { ...point, optedOutAt: cp.optedOutAt.toISOString() } };
   if (channel === 'whatsapp' && cp.optIn !== true) return { kind: 'block', rule: 'consent.whatsapp-opt-in', reason: 'WhatsApp is used only with the debtor’s opt-in', evidence: point };
   if (channel === 'email' && cp.kind === 'work') return { kind: 'block', rule: 'privacy.work-email', reason: 'nothing goes to a work email address', evidence: point };
   // A letter goes in a closed envelope addressed by name: people living at one address each get
@@ -87,6 +98,6 @@ function checkContactPoint(pack: Pack, channel: Channel, cp: ContactPointState |
   return { kind: 'pass', content: 'full', contentRule: null, contentReason: null };
 }
 
-export function checkGates(pack: Pack, channel: Channel, cp: ContactPointState | null, holds: HoldState, now: Date): GateResult {
-  return checkHolds(pack, holds, cp, now) ?? checkContactPoint(pack, channel, cp);
+export function checkGates(pack: Pack, channel: Channel, cp: ContactPointState | null, holds: HoldState, now: Date, answer?: AnswerPass): GateResult {
+  return checkHolds(pack, holds, cp, now, answer) ?? checkContactPoint(pack, channel, cp, answer);
 }

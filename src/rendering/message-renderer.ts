@@ -20,7 +20,7 @@ export interface MessageRenderer {
   /** The catalogue has this template on this channel (else the channel is skipped for the step). */
   has(template: string, channel: Channel): boolean;
   /** `messageId` names the message in its links (the one-click unsubscribe acts on its contact point). */
-  render(template: string, channel: Channel, event: CaseEvent, messageId?: string): RenderedContent;
+  render(template: string, channel: Channel, event: CaseEvent, messageId?: string, options?: { optedOutChannel?: Channel }): RenderedContent;
 }
 
 /** A dotted path of the render context (`case.reference`), as text. */
@@ -53,8 +53,9 @@ export function contentTexts(catalogue: Catalogue): Map<string, string> {
 export function catalogueRenderer(catalogue: Catalogue, environment: RenderEnvironment): MessageRenderer {
   return {
     has: (template, channel) => catalogue.manifest.templates[template]?.channels.includes(channel) ?? false,
-    render(template, channel, event, messageId): RenderedContent {
-      const env: RenderEnvironment = messageId ? { ...environment, links: (e) => environment.links(e, messageId) } : environment;
+    render(template, channel, event, messageId, options): RenderedContent {
+      const withLinks: RenderEnvironment = messageId ? { ...environment, links: (e) => environment.links(e, messageId) } : environment;
+      const env: RenderEnvironment = options?.optedOutChannel ? { ...withLinks, optedOutChannel: options.optedOutChannel } : withLinks;
       const m = catalogue.render(template, channel, event, env);
       const base = { templateVersion: m.version, locale: m.locale, encoding: null, segments: null };
       switch (channel) {

@@ -26,6 +26,8 @@ export interface NewMessage {
   parts: Record<string, string> | null;
   /** The message this one replaces on the next channel of its step. */
   fallbackOf: string | null;
+  /** The reply this message answers (its decision may pass that reply's own hold or opt-out). */
+  answers?: string | null;
   status: 'pending' | 'held' | 'blocked' | 'failed';
   notBefore: Date | null;
   lastErrorCode: string | null;
@@ -40,14 +42,14 @@ const INSERT_PLAN = `
 with m as (
   insert into messages (id, event_id, case_id, debtor_id, step, channel, contact_point_id, to_address, template,
                         template_version, locale, body, encoding, segments, status, not_before, last_error_code, cap_exempt, content,
-                        parts, fallback_of)
+                        parts, fallback_of, answers)
   select x.id, x.event_id, x.case_id, x.debtor_id, x.step, x.channel, x.contact_point_id::bigint, x.to_address, x.template,
          x.template_version, x.locale, x.body, x.encoding, x.segments, x.status, x.not_before, x.last_error_code, x.cap_exempt, x.content,
-         x.parts, x.fallback_of
+         x.parts, x.fallback_of, x.answers
   from jsonb_to_recordset($1::jsonb) as x(id text, event_id text, case_id text, debtor_id text, step text, channel text,
        contact_point_id text, to_address text, template text, template_version text, locale text, body text, encoding text,
        segments int, status text, not_before timestamptz, last_error_code text, cap_exempt boolean, content text,
-       parts jsonb, fallback_of text)
+       parts jsonb, fallback_of text, answers text)
   -- A debtor erased while this plan was being made gets none of its messages (they would carry
   -- the address and text the erasure just removed); planning reads without the debtor's lock.
   where not exists (select 1 from debtors d where d.id = x.debtor_id and d.erased_at >= $3)
@@ -88,6 +90,7 @@ export async function insertPlan(db: Queryable, eventIds: readonly string[], mes
     content: m.content,
     parts: m.parts,
     fallback_of: m.fallbackOf,
+    answers: m.answers ?? null,
     decision_content: m.decision.content,
     outcome: m.decision.outcome,
     defer_until: m.decision.deferUntil,
@@ -179,6 +182,9 @@ export interface DispatchRow {
   locale: string | null;
   /** When the debtor last wrote to us from this contact point (WhatsApp's 24-hour window). */
   lastInboundAt: Date | null;
+  template: string;
+  /** The reply this message answers, if it is an answer (a confirmation, an acknowledgement). */
+  answers: string | null;
   status: MessageStatus;
   capExempt: boolean;
   content: Content;
@@ -213,7 +219,7 @@ export async function readMessagesForDispatch(tx: Queryable, messageIds: readonl
   const { rows } = await tx.query<DispatchQueryRow & { ledger: Array<[Channel, string, boolean]> | null }>({
     name: 'lock-messages-for-dispatch',
     text: `select m.id, m.event_id as "eventId", m.case_id as "caseId", m.debtor_id as "debtorId", m.channel,
-                  m.contact_point_id::text as "contactPointId", m.to_address as "toAddress", m.body, m.parts, m.locale, m.status, m.attempts, m.cap_exempt as "capExempt", m.content,
+                  m.contact_point_id::text as "contactPointId", m.to_address as "toAddress", m.body, m.parts, m.locale, m.template, m.answers, m.status, m.attempts, m.cap_exempt as "capExempt", m.content,
                   (select p.last_inbound_at from contact_points p where p.id = m.contact_point_id) as "lastInboundAt",
                   m.sending_at as "sendingAt", ${CONTACT_STATE_COLUMNS},
                   (select json_agg(json_build_array(l.channel, l.contacted_at, l.cap_exempt)) from messages l

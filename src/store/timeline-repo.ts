@@ -2,7 +2,7 @@ import type { Queryable } from './db.ts';
 
 export interface TimelineEntry {
   at: string;
-  kind: 'event' | 'decision' | 'message' | 'status' | 'task';
+  kind: 'event' | 'decision' | 'message' | 'status' | 'task' | 'reply';
   [key: string]: unknown;
 }
 
@@ -29,7 +29,29 @@ select * from (
   union all
   select created_at, 'task', jsonb_build_object('taskId', id::text, 'taskKind', kind, 'reason', reason, 'closedAt', closed_at), 4
     from tasks where case_id = $1
+  union all
+  select received_at, 'reply', jsonb_build_object('inboundId', id, 'channel', channel, 'text', body, 'keyword', keyword, 'intent', intent,
+         'confidence', confidence, 'details', details, 'replyTo', reply_to_message_id), 5
+    from inbound_messages where case_id = $1
 ) t order by at, ord`;
+
+// The conversation: what we sent and what the debtor wrote, in order, on every channel.
+const CONVERSATION = `
+select * from (
+  select coalesce(contacted_at, created_at) as at, 'out' as direction, jsonb_build_object('messageId', id, 'channel', channel, 'template', template,
+         'text', body, 'status', status, 'answers', answers) as data
+    from messages where case_id = $1 and channel is not null and status <> 'blocked'
+  union all
+  select received_at, 'in', jsonb_build_object('inboundId', id, 'channel', channel, 'text', body, 'keyword', keyword, 'intent', intent, 'confidence', confidence)
+    from inbound_messages where case_id = $1
+) t order by at`;
+
+export async function loadConversation(db: Queryable, caseId: string): Promise<Array<{ at: string; direction: 'in' | 'out' } & Record<string, unknown>> | null> {
+  const exists = await db.query('select 1 from cases where id = $1', [caseId]);
+  if (!exists.rowCount) return null;
+  const { rows } = await db.query<{ at: Date; direction: 'in' | 'out'; data: Record<string, unknown> }>(CONVERSATION, [caseId]);
+  return rows.map((r) => ({ at: r.at.toISOString(), direction: r.direction, ...r.data }));
+}
 
 export async function loadTimeline(db: Queryable, caseId: string): Promise<TimelineEntry[] | null> {
   const exists = await db.query('select 1 from cases where id = $1', [caseId]);
