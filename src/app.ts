@@ -14,6 +14,7 @@ import schemaRoutes from './http/schema-routes.ts';
 import templateRoutes from './http/template-routes.ts';
 import simulateRoute from './http/simulate-route.ts';
 import unsubscribeRoute from './http/unsubscribe-route.ts';
+import forwardingRoutes from './http/forwarding-routes.ts';
 import twilioInboundRoute from './http/twilio-inbound-route.ts';
 import inboundEmailRoute from './http/inbound-email-route.ts';
 import { handleReply } from './inbound/handle-reply.ts';
@@ -58,6 +59,7 @@ export async function buildApp(services: Services, opts: { opsOnly?: boolean; te
   await app.register(eventsRoute);
   await app.register(twilioStatusRoute);
   await app.register(unsubscribeRoute);
+  await app.register(forwardingRoutes);
   if (services.config.email?.eventsSecret) await app.register(emailEventsRoute);
   await app.register(timelineRoute);
   await app.register(debtorDataRoutes);

@@ -18,6 +18,8 @@ import { startBodyRetention } from './jobs/retention.ts';
 import type { PlannerDeps } from './jobs/message-planner.ts';
 import { enqueueFallbacks } from './jobs/queues.ts';
 import { startPrintHouse } from './channels/letter/print-house.ts';
+import { startForwarder } from './forwarding/forwarder.ts';
+import { startStatusFeed } from './forwarding/status-feed.ts';
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -83,11 +85,16 @@ export async function startWorkerRole(
     fallback: { ...planner, channels: new Set(adapters.keys()), db, queues, metrics, now: services.now },
     sweep: { db, queues, log, graceMs: config.workers.sweepGraceMs, now: services.now, deliveryDeadlineMs: config.fallbackAfterHours * 3600_000 },
   });
+  // Replies, intents, opt-outs, promises and status changes to the case system, when configured.
+  const forwarder = config.forwarding ? startForwarder({ db, config: config.forwarding, log, now: services.now, pollMs: config.env === 'test' ? 100 : 1000 }) : null;
+  const statusFeed = config.forwarding ? startStatusFeed({ db, log, intervalMs: config.env === 'test' ? 100 : 1000 }) : null;
   const retention = startBodyRetention({ db, log, retentionDays: config.messageBodyRetentionDays, intervalMs: 3600_000 });
   // Letters are handed to the print house once a day at the cut-off; its acknowledgements move them on.
   const printHouse = config.letters && adapters.has('letter') ? startPrintHouse({ db, sftp: { url: config.letters.sftpUrl, ...(config.letters.sftpPrivateKey ? { privateKey: config.letters.sftpPrivateKey } : {}), ...(config.letters.sftpHostKeyFingerprint ? { hostKeyFingerprint: config.letters.sftpHostKeyFingerprint } : {}) }, cutoff: config.letters.cutoff, cutoffTimeZone: config.letters.cutoffTimeZone, ackPollMs: config.letters.ackPollMs, log, now: services.now }) : null;
   return {
     async close() {
+      await statusFeed?.stop();
+      await forwarder?.stop();
       await printHouse?.stop();
       await retention.stop();
       watcher.stop();
