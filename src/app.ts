@@ -15,6 +15,7 @@ import templateRoutes from './http/template-routes.ts';
 import simulateRoute from './http/simulate-route.ts';
 import unsubscribeRoute from './http/unsubscribe-route.ts';
 import forwardingRoutes from './http/forwarding-routes.ts';
+import reviewRoute from './http/review-route.ts';
 import twilioInboundRoute from './http/twilio-inbound-route.ts';
 import inboundEmailRoute from './http/inbound-email-route.ts';
 import { handleReply } from './inbound/handle-reply.ts';
@@ -60,6 +61,7 @@ export async function buildApp(services: Services, opts: { opsOnly?: boolean; te
   await app.register(twilioStatusRoute);
   await app.register(unsubscribeRoute);
   await app.register(forwardingRoutes);
+  await app.register(reviewRoute);
   if (services.config.email?.eventsSecret) await app.register(emailEventsRoute);
   await app.register(timelineRoute);
   await app.register(debtorDataRoutes);

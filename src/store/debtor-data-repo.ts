@@ -19,6 +19,8 @@ export interface DebtorExport {
   messageStatuses: Json[];
   decisions: Json[];
   tasks: Json[];
+  /** The debtor's replies (attachments listed, their bytes not included). */
+  replies: Json[];
   erasures: Json[];
 }
 
@@ -35,6 +37,9 @@ const OF_DEBTOR = {
   messageStatuses: 'select * from message_statuses where message_id in (select id from messages where debtor_id = $1) order by id',
   decisions: 'select * from decisions where message_id in (select id from messages where debtor_id = $1) order by id',
   tasks: 'select * from tasks where debtor_id = $1 order by id',
+  replies: `select r.*, (select coalesce(json_agg(json_build_object('filename', a.filename, 'contentType', a.content_type, 'size', a.size, 'sha256', a.sha256) order by a.id), '[]')
+                          from inbound_attachments a where a.inbound_id = r.id) as attachments
+              from inbound_messages r where r.debtor_id = $1 order by received_at, id`,
   erasures: 'select * from erasures where debtor_id = $1 order by id',
 } as const;
 
@@ -61,6 +66,7 @@ export async function exportDebtor(db: Db, debtorId: string, now: Date = new Dat
       messageStatuses: parts.messageStatuses ?? [],
       decisions: parts.decisions ?? [],
       tasks: parts.tasks ?? [],
+      replies: parts.replies ?? [],
       erasures: parts.erasures ?? [],
     };
   });
@@ -157,6 +163,12 @@ export async function eraseDebtor(db: Db, debtorId: string, opts: { actor: strin
       args,
     );
 
+    // The debtor's replies: their words and attachments go, the facts (when, channel, intent) stay.
+    await tx.query(
+      `update inbound_messages set body = null, from_address = ${pseudonym('from_address')} where debtor_id = $1 and (body is not null or from_address not like 'erased:%')`,
+      [debtorId],
+    );
+    await tx.query(`update inbound_attachments set data = null, filename = 'erased' where data is not null and inbound_id in (select id from inbound_messages where debtor_id = $1)`, [debtorId]);
     // A letter's PDF carries the name and address; one not handed over yet is cancelled above.
     await tx.query(`update letter_outbox set pdf = null where pdf is not null and message_id in (select id from messages where debtor_id = $1)`, [debtorId]);
     const counts: ErasureCounts = { debtor, contactPoints, events, messages, cancelled: cancelled.rows[0]?.n ?? 0 };
@@ -203,6 +215,9 @@ async function eraseContactPoints(tx: Queryable, debtorId: string): Promise<numb
  * null), so purged rows are not scanned again; rows another worker is purging are skipped.
  */
 export async function purgeExpiredBodies(db: Queryable, olderThan: Date, limit: number): Promise<number> {
+  // Replies keep their words and attachments as long as messages keep theirs.
+  await db.query(`update inbound_messages set body = null where id = any(array(select id from inbound_messages where body is not null and received_at < $1 limit $2))`, [olderThan, limit]);
+  await db.query(`update inbound_attachments set data = null where data is not null and inbound_id in (select id from inbound_messages where received_at < $1 and body is null)`, [olderThan]);
   // Letters handed to the print house keep their PDF only as long as their text.
   await db.query(
     `update letter_outbox set pdf = null

@@ -52,6 +52,8 @@ describe('Twilio-signed replies', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<Response></Response>');
     expect(await rows(`select status, debtor_id from inbound_messages where from_address = '+48601777999'`)).toEqual([{ status: 'review', debtor_id: null }]);
+    const review = await h.app.inject({ method: 'GET', url: '/v1/inbound/review', headers: { authorization: `Bearer ${h.apiKey}` } });
+    expect(review.json().entries).toEqual([expect.objectContaining({ channel: 'sms', from: '+48601777999', reason: 'unknown' })]);
   });
 
   it('STOP opts out at once, cancels what waits for that number, confirms once in Polish; START opts back in', async () => {
