@@ -1,14 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, eventually, TEST_CLOCK_START, type Harness } from './support/harness.ts';
 import { withTransaction } from '../src/store/db.ts';
-import servicesPlugin from '../src/plugins/services.ts';
-import apiKeyAuth from '../src/plugins/api-key-auth.ts';
-import { registerProblemHandlers } from '../src/http/problem.ts';
-import forwardingRoutes from '../src/http/forwarding-routes.ts';
 import { enqueueForward, type ForwardType } from '../src/forwarding/outbox.ts';
 import { backoffMs, retryAfterMs, startForwarder, type ForwardingConfig, type RunResult } from '../src/forwarding/forwarder.ts';
 
@@ -86,23 +81,16 @@ async function startReceiver(port: number) {
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
 let h: Harness;
-let api: FastifyInstance;
 let clock = new Date(TEST_CLOCK_START);
 const now = () => clock;
 const advance = (ms: number) => (clock = new Date(clock.getTime() + ms));
 const auth = () => ({ authorization: `Bearer ${h.apiKey}` });
 
 beforeAll(async () => {
+  // No worker role: the tests step their own forwarder, pointed at their own receiver.
   h = await createHarness({ env: { FORWARD_URL: 'http://127.0.0.1:9/unused', FORWARD_SECRET, FORWARD_RETRY_HOURS: '24' } });
-  // The routes on their own app (the lead registers them in app.ts), with the real services and API keys.
-  api = Fastify();
-  registerProblemHandlers(api);
-  await api.register(servicesPlugin, { services: h.services });
-  await api.register(apiKeyAuth);
-  await api.register(forwardingRoutes);
 });
 afterAll(async () => {
-  await api.close();
   await h.close();
 });
 beforeEach(async () => {
@@ -264,11 +252,11 @@ describe('forwarding to the case system', () => {
       advance(3600_000);
       expect(await f.runOnce()).toMatchObject({ claimed: 0 });
       expect(receiver.requests).toHaveLength(3);
-      const disabled = await api.inject({ url: '/v1/forwarding/status', headers: auth() });
+      const disabled = await h.app.inject({ url: '/v1/forwarding/status', headers: auth() });
       expect(disabled.json()).toMatchObject({ configured: true, pending: 6, dead: 0, endpoint: { disabled: true } });
 
       receiver.answer = () => ({ status: 202 });
-      const enabled = await api.inject({ method: 'POST', url: '/v1/forwarding/enable', headers: auth() });
+      const enabled = await h.app.inject({ method: 'POST', url: '/v1/forwarding/enable', headers: auth() });
       expect(enabled.json()).toMatchObject({ endpoint: { disabled: false, disabledAt: null } });
       await drain(f.runOnce);
       expectDeliveredInOrder(receiver, expected);
@@ -294,25 +282,25 @@ describe('forwarding to the case system', () => {
       expect(result).toMatchObject({ claimed: 2, dead: 2 });
       expect(new Set(receiver.requests.map((d) => d.webhookId)).size).toBe(2); // one id across 25 attempts each
 
-      const page1 = await api.inject({ url: '/v1/forwarding/dead-letters?limit=1', headers: auth() });
+      const page1 = await h.app.inject({ url: '/v1/forwarding/dead-letters?limit=1', headers: auth() });
       expect(page1.json().items[0]).toMatchObject({ type: 'message.status', caseId: 'C-Y', attempts: 25, lastStatus: 500, lastError: 'http-500' });
-      const page2 = await api.inject({ url: `/v1/forwarding/dead-letters?limit=1&before=${page1.json().next}`, headers: auth() });
+      const page2 = await h.app.inject({ url: `/v1/forwarding/dead-letters?limit=1&before=${page1.json().next}`, headers: auth() });
       expect(page2.json()).toMatchObject({ items: [{ caseId: 'C-X', type: 'reply.received' }], next: null });
       expect(page2.body).not.toContain('reply 0'); // no payload texts in the list
       const x = page2.json().items[0].id as string;
 
-      expect((await api.inject({ method: 'POST', url: `/v1/forwarding/dead-letters/${x}/replay`, headers: auth() })).statusCode).toBe(200);
-      expect((await api.inject({ method: 'POST', url: `/v1/forwarding/dead-letters/${x}/replay`, headers: auth() })).statusCode).toBe(409);
-      const missing = await api.inject({ method: 'POST', url: '/v1/forwarding/dead-letters/999999/replay', headers: auth() });
+      expect((await h.app.inject({ method: 'POST', url: `/v1/forwarding/dead-letters/${x}/replay`, headers: auth() })).statusCode).toBe(200);
+      expect((await h.app.inject({ method: 'POST', url: `/v1/forwarding/dead-letters/${x}/replay`, headers: auth() })).statusCode).toBe(409);
+      const missing = await h.app.inject({ method: 'POST', url: '/v1/forwarding/dead-letters/999999/replay', headers: auth() });
       expect(missing.statusCode).toBe(404);
       expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect((await api.inject({ method: 'POST', url: '/v1/forwarding/replay', headers: auth(), payload: { type: 'hold.sett' } })).statusCode).toBe(400);
-      expect((await api.inject({ method: 'POST', url: '/v1/forwarding/replay', headers: auth(), payload: { type: 'message.status' } })).json()).toEqual({ replayed: 1 });
+      expect((await h.app.inject({ method: 'POST', url: '/v1/forwarding/replay', headers: auth(), payload: { type: 'hold.sett' } })).statusCode).toBe(400);
+      expect((await h.app.inject({ method: 'POST', url: '/v1/forwarding/replay', headers: auth(), payload: { type: 'message.status' } })).json()).toEqual({ replayed: 1 });
 
       receiver.answer = () => ({ status: 204 });
       expect(await f.runOnce()).toMatchObject({ claimed: 2, delivered: 2 });
       expect(receiver.accepted.find((d) => d.key === 'C-X')?.webhookId).toBe(expected.get('C-X')?.[0]);
-      expect((await api.inject({ url: '/v1/forwarding/status', headers: auth() })).json()).toMatchObject({ pending: 0, dead: 0, oldestPendingAgeSeconds: null });
+      expect((await h.app.inject({ url: '/v1/forwarding/status', headers: auth() })).json()).toMatchObject({ pending: 0, dead: 0, oldestPendingAgeSeconds: null });
     } finally {
       await receiver.close();
     }
@@ -334,7 +322,7 @@ describe('forwarding to the case system', () => {
       expect(await f.runOnce()).toMatchObject({ claimed: 1, retrying: 1 });
       expect(receiver.requests.at(-1)?.webhookId).toBe(later);
       const { rows } = await h.services.db.query<{ id: string }>(`select id::text from forward_events where status = 'dead'`);
-      expect((await api.inject({ method: 'POST', url: `/v1/forwarding/dead-letters/${rows[0]?.id}/replay`, headers: auth() })).json()).toEqual({ id: rows[0]?.id, status: 'pending' });
+      expect((await h.app.inject({ method: 'POST', url: `/v1/forwarding/dead-letters/${rows[0]?.id}/replay`, headers: auth() })).json()).toEqual({ id: rows[0]?.id, status: 'pending' });
 
       receiver.answer = () => ({ status: 204 });
       advance(3600_000);

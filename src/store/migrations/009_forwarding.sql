@@ -113,10 +113,18 @@ begin
      set status = 'pending', attempts = 0, next_attempt_at = 'infinity', retry_from = null, locked_until = null, dead_at = null
    where id = any(p_ids) and status = 'dead';
   get diagnostics n = row_count;
-  update forward_events set next_attempt_at = '-infinity'
-   where next_attempt_at = 'infinity' and id in (
-     select min(id) from forward_events
-      where status = 'pending' and order_key in (select order_key from forward_events where id = any(p_ids))
-      group by order_key);
+  -- The oldest pending event of each case is due; every later one waits its turn, the one it
+  -- displaced too (the case's head until now; if in flight, its outcome settles or parks it).
+  with heads as (
+    select order_key, min(id) as head from forward_events
+     where status = 'pending' and order_key in (select order_key from forward_events where id = any(p_ids))
+     group by order_key),
+  wanted as (
+    select f.id, case when f.id <> h.head then 'infinity'::timestamptz
+                      when f.next_attempt_at = 'infinity' then '-infinity'::timestamptz
+                      else f.next_attempt_at end as next
+      from forward_events f join heads h on h.order_key = f.order_key
+     where f.status = 'pending')
+  update forward_events f set next_attempt_at = w.next from wanted w where f.id = w.id and f.next_attempt_at <> w.next;
   return n;
 end $$;
