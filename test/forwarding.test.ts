@@ -4,7 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, eventually, TEST_CLOCK_START, type Harness } from './support/harness.ts';
 import { withTransaction } from '../src/store/db.ts';
-import { enqueueForward, type ForwardType } from '../src/forwarding/outbox.ts';
+import { enqueueForward, eraseForwardTexts, purgeDeliveredForwardTexts, type ForwardType } from '../src/forwarding/outbox.ts';
 import { backoffMs, retryAfterMs, startForwarder, type ForwardingConfig, type RunResult } from '../src/forwarding/forwarder.ts';
 
 // The case system's side is a real HTTP server verifying every request with the official
@@ -332,6 +332,23 @@ describe('forwarding to the case system', () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it('takes the debtor’s words out of the outbox on erasure and after delivery by retention', async () => {
+    const reply = (debtorId: string) => ({ type: 'reply.received' as const, caseId: `C-${debtorId}`, debtorId, payload: { inboundId: `in_${debtorId}`, text: 'mam problem', attachments: [{ filename: 'Jan Kowalski.pdf', size: 10 }] }, occurredAt: clock });
+    await enqueueForward(h.services.db, reply('D-E1'));
+    await enqueueForward(h.services.db, reply('D-E2'));
+    await enqueueForward(h.services.db, { type: 'hold.set', caseId: 'C-D-E1', debtorId: 'D-E1', payload: { reason: 'dispute' }, occurredAt: clock });
+    expect(await eraseForwardTexts(h.services.db, 'D-E1')).toBe(1);
+    const payloads = async () => (await h.services.db.query<{ debtor_id: string; type: string; payload: Record<string, unknown> }>('select debtor_id, type, payload from forward_events order by id')).rows;
+    expect((await payloads())[0]?.payload).toEqual({ inboundId: 'in_D-E1', textRemoved: true, attachments: [{ size: 10 }] });
+    expect((await payloads())[2]?.payload).toEqual({ reason: 'dispute' });
+
+    // Retention takes only what was delivered before the cut-off.
+    expect(await purgeDeliveredForwardTexts(h.services.db, new Date(clock.getTime() + 1000))).toBe(0);
+    await h.services.db.query(`update forward_events set status = 'delivered', delivered_at = $1`, [clock]);
+    expect(await purgeDeliveredForwardTexts(h.services.db, new Date(clock.getTime() + 1000))).toBe(1);
+    expect(JSON.stringify(await payloads())).not.toMatch(/mam problem|Kowalski/);
   });
 
   it('reads Retry-After in seconds and as an HTTP date, and backs off with full jitter up to an hour', () => {

@@ -179,3 +179,26 @@ export async function enableEndpoint(db: Queryable, actor: string, now: Date): P
   );
   return rows[0]?.was_disabled ?? false;
 }
+
+// The debtor's words travel in reply.received only (the text, and attachment names, which may hold
+// a name): erasure and retention take them out of the outbox as they do from the replies. What
+// remains (ids, types, intents, statuses) is what the case system already owns.
+const WITHOUT_WORDS = `payload = (payload - 'text') || jsonb_build_object('textRemoved', true)
+  || case when jsonb_typeof(payload->'attachments') = 'array'
+          then jsonb_build_object('attachments', (select coalesce(jsonb_agg(a - 'filename'), '[]') from jsonb_array_elements(payload->'attachments') a))
+          else '{}' end`;
+
+/** For an erasure: the debtor's words leave every forward event, sent or not (a pending one goes without them). */
+export async function eraseForwardTexts(db: Queryable, debtorId: string): Promise<number> {
+  const { rowCount } = await db.query(`update forward_events set ${WITHOUT_WORDS} where debtor_id = $1 and type = 'reply.received' and payload ? 'text'`, [debtorId]);
+  return rowCount ?? 0;
+}
+
+/** For the body retention: the words of replies delivered before `before` (dead and pending ones keep them for a replay). */
+export async function purgeDeliveredForwardTexts(db: Queryable, before: Date): Promise<number> {
+  const { rowCount } = await db.query(
+    `update forward_events set ${WITHOUT_WORDS} where type = 'reply.received' and payload ? 'text' and status = 'delivered' and delivered_at < $1`,
+    [before],
+  );
+  return rowCount ?? 0;
+}

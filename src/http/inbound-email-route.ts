@@ -24,9 +24,9 @@ const Received = Type.Object({
 });
 
 const SIGNATURE_PROBLEMS = {
-  'missing-headers': problem(401, 'signature-missing', 'The request is not signed', 'Send webhook-id, webhook-timestamp and webhook-signature (Standard Webhooks).'),
-  'stale-timestamp': problem(401, 'signature-stale', 'The signature timestamp is outside the 5-minute tolerance', 'Sign each delivery with the current time.'),
-  'bad-signature': problem(401, 'signature-invalid', 'The signature does not match the inbound email secret'),
+  'missing-headers': problem(403, 'signature-missing', 'The request is not signed', 'Send webhook-id, webhook-timestamp and webhook-signature (Standard Webhooks).'),
+  'stale-timestamp': problem(403, 'signature-stale', 'The signature timestamp is outside the 5-minute tolerance', 'Sign each delivery with the current time.'),
+  'bad-signature': problem(403, 'signature-invalid', 'The signature does not match the inbound email secret'),
 } as const;
 const TOO_LARGE = problem(413, 'payload-too-large', 'The message is too large', 'Inbound emails are limited to 15 MiB.');
 const UNSUPPORTED = problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the raw message as message/rfc822 or application/octet-stream.');
@@ -66,7 +66,7 @@ export default async function inboundEmailRoute(app: FastifyInstance, opts: Inbo
       schema: {
         summary: 'Receive a debtor\'s email reply as a raw RFC 5322 message (Standard Webhooks signed)',
         tags: ['inbound'],
-        response: { 200: Received, 202: Received, 400: ProblemSchema, 401: ProblemSchema, 413: ProblemSchema, 415: ProblemSchema },
+        response: { 200: Received, 202: Received, 400: ProblemSchema, 403: ProblemSchema, 413: ProblemSchema, 415: ProblemSchema },
       },
     },
     async (request, reply) => {

@@ -53,12 +53,12 @@ describe('email replies', () => {
     await eventually(async () => (await h.services.db.query(`select 1 from messages where case_id = 'FI-2026-004711' and template = 'dispute-acknowledgement' and channel = 'email' and locale = 'fi' and status = 'sent'`)).rowCount === 1);
   });
 
-  it('refuses an unsigned or wrongly signed email with 401 and stores nothing', async () => {
+  it('refuses an unsigned or wrongly signed email with 403 and stores nothing', async () => {
     const before = await h.count('inbound_messages');
     const raw = rawReply({ from: 'aino.makela@example.fi', inReplyTo: 'msg_00000000000000000000000000000000@demo-collect.example', text: 'STOP' });
-    expect((await post(raw, 'whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldA==')).statusCode).toBe(401);
+    expect((await post(raw, 'whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldA==')).statusCode).toBe(403);
     const unsigned = await h.app.inject({ method: 'POST', url: '/v1/inbound/email', payload: raw, headers: { 'content-type': 'message/rfc822' } });
-    expect(unsigned.statusCode).toBe(401);
+    expect(unsigned.statusCode).toBe(403);
     expect(await h.count('inbound_messages')).toBe(before);
   });
 });

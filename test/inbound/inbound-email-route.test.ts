@@ -112,10 +112,10 @@ describe('POST /v1/inbound/email', () => {
     ['signed over other bytes', (raw: Buffer) => signed(Buffer.concat([raw, Buffer.from('X')])), 'signature-invalid'],
     ['signed 10 minutes ago', (raw: Buffer) => signed(raw, { at: new Date(Date.now() - 10 * 60_000) }), 'signature-stale'],
     ['signed 10 minutes ahead', (raw: Buffer) => signed(raw, { at: new Date(Date.now() + 10 * 60_000) }), 'signature-stale'],
-  ] as const)('refuses a message %s with 401 and does not handle it', async (_name, headers, slug) => {
+  ] as const)('refuses a message %s with 403 and does not handle it', async (_name, headers, slug) => {
     const raw = await email();
     const res = await post(raw, headers(raw));
-    expect(res.statusCode).toBe(401);
+    expect(res.statusCode).toBe(403);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.json().type).toMatch(new RegExp(`/${slug}$`));
     expect(handler.calls).toHaveLength(0);

@@ -41,6 +41,8 @@ create index forward_events_leased on forward_events (order_key) where status = 
 -- The dead letters, newest first, and replays by creation time.
 create index forward_events_dead on forward_events (id) where status = 'dead';
 create index forward_events_created on forward_events (created_at) where status = 'dead';
+-- Replies whose words are still in the payload: erasure finds a debtor's, retention the old ones.
+create index forward_events_reply_texts on forward_events (debtor_id, delivered_at) where type = 'reply.received' and payload ? 'text';
 
 -- The case system's endpoint, one row. 410 Gone disables it until an operator re-enables it; a
 -- 429 or 503 with Retry-After pauses every event, not only the one that was answered.
