@@ -86,7 +86,7 @@ export async function startWorkerRole(
     sweep: { db, queues, log, graceMs: config.workers.sweepGraceMs, now: services.now, deliveryDeadlineMs: config.fallbackAfterHours * 3600_000 },
   });
   // Replies, intents, opt-outs, promises and status changes to the case system, when configured.
-  const forwarder = config.forwarding ? startForwarder({ db, config: config.forwarding, log, now: services.now, pollMs: config.env === 'test' ? 100 : 1000 }) : null;
+  const forwarder = config.forwarding ? startForwarder({ db, config: config.forwarding, log, now: services.now, pollMs: config.env === 'test' ? 100 : 1000, concurrency: 64 }) : null;
   const statusFeed = config.forwarding ? startStatusFeed({ db, log, intervalMs: config.env === 'test' ? 100 : 1000 }) : null;
   const retention = startBodyRetention({ db, log, retentionDays: config.messageBodyRetentionDays, intervalMs: 3600_000 });
   // Letters are handed to the print house once a day at the cut-off; its acknowledgements move them on.

@@ -9,7 +9,10 @@ import { withTransaction, type Db } from '../store/db.ts';
 const CURSOR = 'message_statuses';
 
 /** Enqueues up to `limit` new statuses; returns how many. Forwarding starts from when it is first on. */
-export async function feedStatuses(db: Db, limit = 1000): Promise<number> {
+// Each enqueue takes its case's lock until commit: batches stay well inside PostgreSQL's lock table.
+const BATCH = 500;
+
+export async function feedStatuses(db: Db, limit = BATCH): Promise<number> {
   return withTransaction(db, async (tx) => {
     await tx.query(`insert into forward_cursors (name, last_id) select $1, coalesce(max(id), 0) from message_statuses on conflict (name) do nothing`, [CURSOR]);
     const { rows } = await tx.query<{ last: string | null; n: number }>(
@@ -40,7 +43,7 @@ export function startStatusFeed(opts: { db: Db; log: Logger; intervalMs: number 
     if (running) return;
     running = (async () => {
       // Catch up in batches, then wait for the next tick.
-      while ((await feedStatuses(opts.db)) >= 1000);
+      while ((await feedStatuses(opts.db)) >= BATCH);
     })()
       .catch((err: unknown) => opts.log.warn({ err }, 'forwarding statuses failed; retrying next interval'))
       .finally(() => {

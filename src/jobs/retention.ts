@@ -1,5 +1,6 @@
 import type { Queryable } from '../store/db.ts';
 import { purgeExpiredBodies } from '../store/debtor-data-repo.ts';
+import { purgeDeliveredForwardTexts } from '../forwarding/outbox.ts';
 import type { Logger } from '../logger.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -30,6 +31,8 @@ export async function purgeExpiredBodiesOnce(deps: RetentionDeps, stopped: () =>
     total += purged;
     if (purged < limit || stopped()) break;
   }
+  // Reply texts the case system already has leave our forwarding outbox too.
+  await purgeDeliveredForwardTexts(deps.db, olderThan);
   if (total) deps.log.info({ purged: total, retentionDays: deps.retentionDays }, 'message texts past their retention purged');
   return total;
 }

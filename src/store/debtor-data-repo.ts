@@ -1,4 +1,5 @@
 import { withTransaction, type Db, type Queryable } from './db.ts';
+import { eraseForwardTexts } from '../forwarding/outbox.ts';
 
 // A debtor's right of access (export) and right to erasure. Erasure removes what identifies the
 // person and keeps the facts an audit needs: which message went when, on which channel, what the
@@ -169,6 +170,8 @@ export async function eraseDebtor(db: Db, debtorId: string, opts: { actor: strin
       [debtorId],
     );
     await tx.query(`update inbound_attachments set data = null, filename = 'erased' where data is not null and inbound_id in (select id from inbound_messages where debtor_id = $1)`, [debtorId]);
+    // Reply texts waiting in the forwarding outbox (delivered ones too) lose their words.
+    await eraseForwardTexts(tx, debtorId);
     // A letter's PDF carries the name and address; one not handed over yet is cancelled above.
     await tx.query(`update letter_outbox set pdf = null where pdf is not null and message_id in (select id from messages where debtor_id = $1)`, [debtorId]);
     const counts: ErasureCounts = { debtor, contactPoints, events, messages, cancelled: cancelled.rows[0]?.n ?? 0 };

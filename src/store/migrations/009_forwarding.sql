@@ -16,8 +16,8 @@ create table forward_events (
   status           text not null default 'pending' check (status in ('pending', 'delivered', 'dead')),
   attempts         int not null default 0,
   -- '-infinity': due at once, on any clock (the tests' shifted one too). 'infinity': not its turn,
-  -- an earlier event of its case is pending; settling that one makes this one due. Only the heads
-  -- of cases are ever due, so a claim never wades through a backlog's later events.
+  -- an earlier event of its case is pending; settling that one makes this one due. In flight: the
+  -- lease's end. Only heads of cases are due, so a claim never wades through a backlog.
   next_attempt_at  timestamptz not null default '-infinity',
   -- A worker's claim: sending happens outside any transaction, so the lease is what keeps a second
   -- worker off the event (and off every later event of its case) while the request is in flight.
