@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.ts';
+import twilio from 'twilio';
 import { signWebhook } from '../src/http/webhook-signature.ts';
 
 // npm run demo: posts the four contract events, signed, to a running service (npm start),
@@ -30,7 +31,7 @@ async function waitForService(): Promise<void> {
 
 interface Entry {
   at: string;
-  kind: 'event' | 'decision' | 'message' | 'status' | 'task';
+  kind: 'event' | 'decision' | 'message' | 'status' | 'task' | 'reply';
   [key: string]: unknown;
 }
 
@@ -55,6 +56,8 @@ function describe(e: Entry): string {
       return `${time}  message   ${e.channel} to ${e.channel === 'letter' ? 'the postal address' : e.to} · template ${e.template}/${e.locale} ${e.templateVersion}${e.channel === 'sms' ? ` · ${e.encoding}, ${e.segments} segment(s)` : ''}${e.content === 'minimal' ? ' · minimal content (no debt details)' : ''}`;
     case 'task':
       return `${time}  task      for a person: ${e.reason}`;
+    case 'reply':
+      return `${time}  reply     ${e.channel}: intent ${String(e.intent ?? e.keyword)}`;
     case 'status':
       return `${time}  status    ${e.status}${e.providerStatus ? ` (provider: ${e.providerStatus})` : ''} · from ${e.source}`;
   }
@@ -130,5 +133,22 @@ if (simulated.ok) {
   out(bold(`POST /v1/simulate: the same events on Sunday ${sunday.toISOString().slice(0, 16)}Z (nothing stored or sent)`));
   for (const m of messages) out(`  ${m.channel ?? '-'} ${m.plan.outcome.toUpperCase()} — ${m.plan.reason} [${m.plan.rule}]`);
 }
+// The debtor answers: a Twilio-signed reply disputing the Polish debt (as Twilio would post it).
+const replyUrl = `${config.publicUrl}/v1/providers/twilio/inbound`;
+const replyParams = { MessageSid: `SM${randomUUID().replaceAll('-', '')}`, From: '+48601234567', To: '+48500000000', Body: 'To nie mój dług, nigdy nie miałem umowy z Telco.' };
+const replied = await fetch(`${base}/v1/providers/twilio/inbound`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(config.twilio.authToken, replyUrl, replyParams) },
+  body: new URLSearchParams(replyParams).toString(),
+});
+if (replied.ok) {
+  out();
+  out(bold(`A reply by SMS from the Polish debtor: "${replyParams.Body}"`));
+  await new Promise((r) => setTimeout(r, 1500));
+  for (const e of (await timeline(key, 'PL-2026-000123')).filter((x) => x.kind === 'reply' || x.kind === 'task' || (x.kind === 'message' && x.template === 'dispute-acknowledgement'))) {
+    out(`  ${e.kind === 'reply' ? `reply     intent ${String(e.intent)} (confidence ${Number(e.confidence).toFixed(2)}): the case is held` : describe(e)}`);
+  }
+}
+
 out();
 out(`Timelines are also at GET ${base}/v1/cases/{caseId}/timeline (Authorization: Bearer <API key>); API docs at ${base}/docs`);
