@@ -82,6 +82,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     NODE_ENV: 'development',
     // Wednesday morning everywhere: the contact policy's windows are open, whatever day the bench runs.
     CLOCK_START: '2026-11-18T09:00:00Z',
+    // The pipeline bench measures SMS: the other channels are off, as in a deployment without them.
+    SMTP_URL: 'off',
+    SFTP_URL: 'off',
+    TWILIO_WHATSAPP_FROM: 'off',
     LOG_LEVEL: 'warn',
     DATABASE_URL,
     DATABASE_SCHEMA: schema,

@@ -3,7 +3,7 @@
 // the message is trusted: attachments are checked by declared type and by their first bytes and
 // are never opened further, and the parser is told not to inline images or build HTML.
 import { createHash } from 'node:crypto';
-import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
+import type { AddressObject, Attachment, ParsedMail } from 'mailparser';
 import type { IncomingReply, StoredAttachment } from './reply.ts';
 
 export interface InboundEmailLimits {
@@ -211,6 +211,8 @@ const MAILTO_UNSUBSCRIBE = /^\s*unsubscribe-(msg_[0-9a-f]{32})\s*$/i;
 
 export async function parseInboundEmail(raw: Buffer, opts: { receivedAt: Date; limits?: Partial<InboundEmailLimits> }): Promise<IncomingReply> {
   const limits = { ...DEFAULT_INBOUND_EMAIL_LIMITS, ...opts.limits };
+  // Loaded with the first inbound email: mailparser costs 14 MB in every process that imports it.
+  const { simpleParser } = await import('mailparser');
   let mail: ParsedMail;
   try {
     mail = await simpleParser(raw, {

@@ -4,7 +4,7 @@
 // The page is a closed room: scripts are off, every request is refused except the letter fonts,
 // which are answered from the package files (data: URIs never leave the page anyway).
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { letterFontFiles } from '../../rendering/letter-layout.ts';
 
 export interface PdfRenderer {
@@ -65,6 +65,8 @@ export async function createPdfRenderer(opts: PdfRendererOptions): Promise<PdfRe
       // --host-resolver-rules: refusing requests is not enough, Chromium still opens speculative
       // connections (preconnect) to hosts a page names; with no host resolving it opens none.
       const args = ['--no-sandbox', '--disable-dev-shm-usage', '--host-resolver-rules=MAP * ~NOTFOUND'];
+      // Loaded with the first letter: playwright-core costs 60 MB of memory in every process that imports it.
+      const { chromium } = await import('playwright-core');
       const launched = await chromium.launch({ executablePath: opts.chromiumPath, headless: true, args });
       const ctx = await launched.newContext({ javaScriptEnabled: false, serviceWorkers: 'block', acceptDownloads: false });
       await ctx.route('**/*', answer);
