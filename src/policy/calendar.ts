@@ -1,4 +1,4 @@
-import Holidays from 'date-holidays';
+import { holidaysIn } from './holiday-table.ts';
 import { addDays, hhmm, localParts, WEEKDAYS, zonedInstant, type LocalDate, type LocalParts } from './local-time.ts';
 import type { Pack } from './pack.ts';
 
@@ -19,11 +19,7 @@ function holidaysOf(country: string, region: string | undefined, types: readonly
   const key = `${country}|${region ?? ''}|${types.join(',')}|${year}`;
   let days = holidayCache.get(key);
   if (!days) {
-    days = new Map();
-    const calendar = region ? new Holidays(country, region) : new Holidays(country);
-    for (const h of calendar.getHolidays(year) || []) {
-      if (types.includes(h.type)) days.set(h.date.slice(0, 10), h.name);
-    }
+    days = holidaysIn(country, region, types, year);
     holidayCache.set(key, days);
   }
   return days;

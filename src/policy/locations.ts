@@ -27,6 +27,9 @@ const CALLING_CODES: Array<[string, string]> = (
 
 export const zoneOfCountry = (country: string): string | null => COUNTRY_ZONES[country] ?? null;
 
+/** The countries a debtor or a phone number is placed in: those with a known zone. */
+export const knownCountries = (): string[] => Object.keys(COUNTRY_ZONES);
+
 /** The country an E.164 number (+…, or whatsapp:+…) belongs to, if we know it. */
 export function countryOfPhone(address: string): string | null {
   const m = /^(?:whatsapp:)?\+(\d{6,15})$/.exec(address.replace(/[\s()-]/g, ''));
