@@ -4,7 +4,7 @@ import { Type, type Static } from 'typebox';
 import { withTransaction } from '../store/db.ts';
 import { applyStatuses, type StatusReport } from '../store/messages-repo.ts';
 import { markContactPoint } from '../store/contact-state-repo.ts';
-import { createSignatureVerifier } from './webhook-signature.ts';
+import { createSignatureVerifier, signatureProblem } from './webhook-signature.ts';
 import { HttpProblem, problem, ProblemSchema } from './problem.ts';
 
 const MAX_REPORT_BYTES = 16 * 1024;
@@ -42,11 +42,6 @@ export const EmailEvent = Type.Object(
 );
 export type EmailEvent = Static<typeof EmailEvent>;
 
-const SIGNATURE_PROBLEMS = {
-  'missing-headers': problem(401, 'signature-missing', 'The request is not signed', 'Send webhook-id, webhook-timestamp and webhook-signature (Standard Webhooks).'),
-  'stale-timestamp': problem(401, 'signature-stale', 'The signature timestamp is outside the 5-minute tolerance', 'Sign each delivery with the current time.'),
-  'bad-signature': problem(401, 'signature-invalid', 'The signature does not match the email events secret'),
-} as const;
 const NOT_CONFIGURED = problem(401, 'signature-invalid', 'Email event reports are not accepted', 'No EMAIL_EVENTS_SECRET is configured, so no report can be verified.');
 const UNKNOWN = problem(404, 'message-not-found', 'No such email message', 'The messageId names no email we sent.');
 
@@ -90,7 +85,7 @@ export default async function emailEventsRoute(app: FastifyInstance): Promise<vo
         if (!verify) throw new HttpProblem(NOT_CONFIGURED);
         const raw = typeof request.body === 'string' ? request.body : '';
         const check = verify(raw, request.headers);
-        if (!check.ok) throw new HttpProblem(SIGNATURE_PROBLEMS[check.reason]);
+        if (!check.ok) throw new HttpProblem(signatureProblem(check.reason, 401, 'the email events secret'));
         try {
           request.body = JSON.parse(raw);
         } catch {

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CaseEvent } from '../domain/case-event.ts';
 import { createEventIntake } from '../jobs/event-intake.ts';
-import { createSignatureVerifier } from './webhook-signature.ts';
+import { createSignatureVerifier, signatureProblem } from './webhook-signature.ts';
 import { HttpProblem, problem, ProblemSchema } from './problem.ts';
 import { unstorableString } from './storable-json.ts';
 
@@ -16,11 +16,6 @@ const Accepted = Type.Object({
   receivedAt: Type.String({ format: 'date-time' }),
 });
 
-const SIGNATURE_PROBLEMS = {
-  'missing-headers': problem(401, 'signature-missing', 'The request is not signed', 'Send webhook-id, webhook-timestamp and webhook-signature (Standard Webhooks).'),
-  'stale-timestamp': problem(401, 'signature-stale', 'The signature timestamp is outside the 5-minute tolerance', 'Sign each delivery with the current time.'),
-  'bad-signature': problem(401, 'signature-invalid', 'The signature does not match any configured secret'),
-} as const;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -54,7 +49,7 @@ export default async function eventsRoute(app: FastifyInstance): Promise<void> {
         const check = verify(raw, request.headers);
         if (!check.ok) {
           metrics.eventsReceived.inc({ type: 'unknown', outcome: check.reason });
-          throw new HttpProblem(SIGNATURE_PROBLEMS[check.reason]);
+          throw new HttpProblem(signatureProblem(check.reason, 401, 'any configured secret'));
         }
         request.webhookId = check.webhookId;
         let parsed: unknown;

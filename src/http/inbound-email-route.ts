@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { HandleReply } from '../inbound/reply.ts';
 import { InboundEmailError, parseInboundEmail } from '../inbound/email-parse.ts';
-import { createSignatureVerifier } from './webhook-signature.ts';
+import { createSignatureVerifier, signatureProblem } from './webhook-signature.ts';
 import { HttpProblem, problem, ProblemSchema, sendProblem } from './problem.ts';
 
 /** Raw messages up to 15 MiB: 10 MiB of attachments grow by a third in base64. */
@@ -23,11 +23,6 @@ const Received = Type.Object({
   outcome: Type.Union([Type.Literal('handled'), Type.Literal('review'), Type.Literal('duplicate')]),
 });
 
-const SIGNATURE_PROBLEMS = {
-  'missing-headers': problem(403, 'signature-missing', 'The request is not signed', 'Send webhook-id, webhook-timestamp and webhook-signature (Standard Webhooks).'),
-  'stale-timestamp': problem(403, 'signature-stale', 'The signature timestamp is outside the 5-minute tolerance', 'Sign each delivery with the current time.'),
-  'bad-signature': problem(403, 'signature-invalid', 'The signature does not match the inbound email secret'),
-} as const;
 const TOO_LARGE = problem(413, 'payload-too-large', 'The message is too large', 'Inbound emails are limited to 15 MiB.');
 const UNSUPPORTED = problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the raw message as message/rfc822 or application/octet-stream.');
 const UNREADABLE = {
@@ -74,7 +69,7 @@ export default async function inboundEmailRoute(app: FastifyInstance, opts: Inbo
       if (!raw) throw new HttpProblem(UNSUPPORTED);
       // standardwebhooks signs a Buffer as its UTF-8 decoding; the string form here is the same.
       const check = verify(raw.toString('utf8'), request.headers);
-      if (!check.ok) throw new HttpProblem(SIGNATURE_PROBLEMS[check.reason]);
+      if (!check.ok) throw new HttpProblem(signatureProblem(check.reason, 403, 'the inbound email secret'));
 
       let parsed;
       try {

@@ -1,3 +1,4 @@
+import { problem, type Problem } from './problem.ts';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 
 const TOLERANCE_SECONDS = 5 * 60;
@@ -40,4 +41,11 @@ export function createSignatureVerifier(secrets: readonly string[], now: () => n
 export function signWebhook(secret: string, webhookId: string, body: string, at: Date = new Date()): Record<string, string> {
   const signature = new Webhook(secret).sign(webhookId, at, body);
   return { 'webhook-id': webhookId, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature };
+}
+
+/** The problem a refused Standard Webhooks signature answers with (status 401 for our senders' API, 403 where the route prefers it). */
+export function signatureProblem(reason: 'missing-headers' | 'stale-timestamp' | 'bad-signature', status: 401 | 403, secretName: string): Problem {
+  if (reason === 'missing-headers') return problem(status, 'signature-missing', 'The request is not signed', 'Send webhook-id, webhook-timestamp and webhook-signature (Standard Webhooks).');
+  if (reason === 'stale-timestamp') return problem(status, 'signature-stale', 'The signature timestamp is outside the 5-minute tolerance', 'Sign each delivery with the current time.');
+  return problem(status, 'signature-invalid', `The signature does not match ${secretName}`);
 }
