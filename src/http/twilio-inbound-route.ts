@@ -54,7 +54,7 @@ export default async function twilioInboundRoute(app: FastifyInstance, opts: { h
         refusedAttachments: Array.from({ length: Number(NumMedia ?? 0) }, (_, i) => ({ filename: `media-${i}`, contentType: 'unknown', size: 0, reason: 'media is not fetched' })),
         receivedAt: app.services.now(),
       });
-      metrics.statusCallbacks.inc({ status: `inbound-${outcome.kind}` });
+      metrics.replies.inc({ channel: whatsapp ? 'whatsapp' : 'sms', outcome: outcome.kind });
       request.log.info({ inboundId: outcome.inboundId, outcome: outcome.kind, channel: whatsapp ? 'whatsapp' : 'sms' }, 'reply received');
       return reply.code(200).type('text/xml').send(EMPTY_TWIML);
     },
