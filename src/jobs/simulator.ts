@@ -56,7 +56,8 @@ function applyDebtor(event: CaseEvent, current: DebtorSim | undefined, facts: St
   const d = event.debtor;
   const snapshotPoints = contactPointsOf(d);
   const listed = new Set(snapshotPoints.map((p) => `${p.channel}|${p.address}`));
-  const stored = [...facts.points.values()].filter((p) => facts.points.get(pointKey(d.id, p.channel, p.address)) === p);
+  // Keys are debtor|channel|address, and ids cannot hold a '|': the prefix finds this debtor's points.
+  const stored = [...facts.points].filter(([key]) => key.startsWith(`${d.id}|`)).map(([, p]) => p);
   const points: ContactState['contactPoints'] = snapshotPoints.map((p, n) => {
     const known = facts.points.get(pointKey(d.id, p.channel, p.address));
     return { id: known?.id ?? `new:${n}`, channel: p.channel, address: p.address, verified: p.verified, kind: p.kind ?? null, optIn: p.optIn ?? null, optedOutAt: known?.optedOutAt ?? null, invalidAt: known?.invalidAt ?? null, removedAt: null, sharedWithOtherDebtor: false };
