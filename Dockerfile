@@ -1,5 +1,13 @@
-# The service image: Node 24 LTS runs the TypeScript sources directly (type stripping), so there
-# is no build step and the image holds exactly what the repository holds.
+# The service image: Node 24 LTS runs the TypeScript sources directly (type stripping). Only the
+# staff console is built (Vite), in a first stage whose dev dependencies stay out of the image.
+FROM node:24-bookworm-slim AS console
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY vite.config.ts ./
+COPY src/console/web ./src/console/web
+RUN npm run build
+
 FROM node:24-bookworm-slim
 
 ENV NODE_ENV=production
@@ -10,7 +18,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends chromium && rm 
 
 COPY package.json package-lock.json ./
 # The `node` dev dependency exists for machines without Node 24; the image already has it.
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# `prepare` builds the console, which the first stage has done already.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 COPY src ./src
 COPY scripts ./scripts
@@ -20,6 +29,7 @@ COPY inbound ./inbound
 COPY templates ./templates
 COPY locales ./locales
 COPY test/fixtures/events ./test/fixtures/events
+COPY --from=console /build/dist/console ./dist/console
 
 USER node
 EXPOSE 3000

@@ -3,7 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Services } from './services.ts';
 import servicesPlugin from './plugins/services.ts';
-import apiKeyAuth from './plugins/api-key-auth.ts';
+import callerAuth from './plugins/caller-auth.ts';
 import { registerProblemHandlers } from './http/problem.ts';
 import eventsRoute from './http/events-route.ts';
 import twilioStatusRoute from './http/twilio-status-route.ts';
@@ -12,6 +12,10 @@ import debtorDataRoutes from './http/debtor-data-routes.ts';
 import healthRoutes from './http/health-routes.ts';
 import schemaRoutes from './http/schema-routes.ts';
 import templateRoutes from './http/template-routes.ts';
+import consoleApi from './http/console-api.ts';
+import consoleStatic from './http/console-static.ts';
+import staffSessionRoutes from './http/staff-session-routes.ts';
+import staffRoutes from './http/staff-routes.ts';
 import simulateRoute from './http/simulate-route.ts';
 import unsubscribeRoute from './http/unsubscribe-route.ts';
 import forwardingRoutes from './http/forwarding-routes.ts';
@@ -55,8 +59,11 @@ export async function buildApp(services: Services, opts: { opsOnly?: boolean; te
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(servicesPlugin, { services });
-  await app.register(apiKeyAuth);
+  await app.register(callerAuth);
   await app.register(healthRoutes);
+  await app.register(staffSessionRoutes);
+  await app.register(staffRoutes);
+  await app.register(consoleStatic);
   await app.register(eventsRoute);
   await app.register(twilioStatusRoute);
   await app.register(unsubscribeRoute);
@@ -67,7 +74,9 @@ export async function buildApp(services: Services, opts: { opsOnly?: boolean; te
   await app.register(debtorDataRoutes);
   await app.register(schemaRoutes);
   if (opts.templates) {
-    await app.register(templateRoutes, { templates: opts.templates, fixtures: await contractFixtures() });
+    const fixtures = await contractFixtures();
+    await app.register(templateRoutes, { templates: opts.templates, fixtures });
+    await app.register(consoleApi, { templates: opts.templates, fixtures });
     const planner = await plannerDeps(services, opts.templates);
     await app.register(simulateRoute, { planner });
     // Debtors' replies: SMS and WhatsApp from Twilio, email from the mail provider (raw MIME).

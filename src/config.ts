@@ -127,6 +127,12 @@ const ConfigSchema = Type.Object({
   logLevel: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** Message bodies older than this are purged; the facts (template, version, statuses, decisions) stay. */
   messageBodyRetentionDays: Type.Integer({ minimum: 1, maximum: 3650 }),
+  console: Type.Object({
+    /** Session cookies only over HTTPS: on in production (behind TLS), off for local http. */
+    secureCookies: Type.Boolean(),
+    /** The first admin, created at start when no admin exists (STAFF_ADMIN_USERNAME / STAFF_ADMIN_PASSWORD). */
+    firstAdmin: Type.Optional(Type.Object({ username: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{1,62}$' }), password: Type.String({ minLength: 12 }) })),
+  }),
   /** Tests and demos only: the service's clock starts at this instant and runs on from there. */
   clockStart: Type.Optional(Type.String({ format: 'date-time' })),
 });
@@ -161,6 +167,8 @@ const ENV_NAMES: Record<string, string> = {
   '/sender/web': 'SENDER_WEB (https://…)',
   '/messageBodyRetentionDays': 'MESSAGE_BODY_RETENTION_DAYS (1–3650)',
   '/clockStart': 'CLOCK_START (an ISO 8601 instant)',
+  '/console/firstAdmin/username': 'STAFF_ADMIN_USERNAME (lower-case letters, digits, . _ -)',
+  '/console/firstAdmin/password': 'STAFF_ADMIN_PASSWORD (at least 12 characters)',
   '/twilio/whatsappFrom': 'TWILIO_WHATSAPP_FROM (whatsapp:+E.164)',
   '/email/smtpUrl': 'SMTP_URL (smtp://… or smtps://…)',
   '/email/from': 'EMAIL_FROM',
@@ -341,6 +349,10 @@ export function loadConfig(env: Env = process.env): Config {
     },
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     messageBodyRetentionDays: int(env, 'MESSAGE_BODY_RETENTION_DAYS', 180),
+    console: {
+      secureCookies: env.CONSOLE_SECURE_COOKIES ? env.CONSOLE_SECURE_COOKIES === 'true' : !local,
+      ...(env.STAFF_ADMIN_USERNAME || env.STAFF_ADMIN_PASSWORD ? { firstAdmin: { username: env.STAFF_ADMIN_USERNAME ?? '', password: env.STAFF_ADMIN_PASSWORD ?? '' } } : {}),
+    },
     ...(env.CLOCK_START ? { clockStart: env.CLOCK_START } : {}),
   };
   if (!checker.Check(config)) {

@@ -5,6 +5,7 @@ import { createServices } from './services.ts';
 import { migrate } from './store/migrate.ts';
 import { ensureApiKey } from './store/api-keys-repo.ts';
 import { buildApp } from './app.ts';
+import { ensureFirstAdmin } from './console/staff-accounts.ts';
 import { openTemplateStore, startWorkerRole } from './runtime.ts';
 
 // Process entry: ROLE=api | worker | all (default all).
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   const { applied } = await migrate(services.db, config.databaseSchema);
   if (applied.length) log.info({ applied }, 'database migrated');
   if (config.bootstrapApiKey) await ensureApiKey(services.db, 'bootstrap (BOOTSTRAP_API_KEY)', config.bootstrapApiKey);
+  if ((await ensureFirstAdmin(services.db, config.console.firstAdmin)) === 'created') log.info('first console admin created from STAFF_ADMIN_USERNAME');
 
   // A worker serves /healthz, /readyz and /metrics only, so it can be probed and scraped too.
   const templates = await openTemplateStore(services);

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { eraseDebtor, exportDebtor } from '../store/debtor-data-repo.ts';
+import { ROLES } from '../domain/staff.ts';
 import { HttpProblem, problem, ProblemSchema } from './problem.ts';
 
 // The same shape as debtor ids in the integration contract: anything else cannot name a debtor.
@@ -32,7 +33,8 @@ export default async function debtorDataRoutes(app: FastifyInstance): Promise<vo
   api.get(
     '/v1/debtors/:debtorId/export',
     {
-      onRequest: app.requireApiKey,
+      onRequest: app.requireCaller,
+      config: { staffRoles: ROLES.admins, action: 'debtor.export' },
       schema: {
         summary: 'Everything held about a debtor, as one JSON document',
         tags: ['debtors'],
@@ -56,7 +58,8 @@ export default async function debtorDataRoutes(app: FastifyInstance): Promise<vo
   api.post(
     '/v1/debtors/:debtorId/erase',
     {
-      onRequest: app.requireApiKey,
+      onRequest: app.requireCaller,
+      config: { staffRoles: ROLES.admins, action: 'debtor.erase' },
       schema: {
         summary: 'Erase a debtor’s personal data (decisions, statuses and the case record stay)',
         tags: ['debtors'],

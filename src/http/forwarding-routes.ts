@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { FORWARD_TYPES, enableEndpoint, forwardingStatus, listDeadLetters, replayDeadLetter, replayDeadLetters } from '../forwarding/outbox.ts';
+import { ROLES } from '../domain/staff.ts';
 import { HttpProblem, problem, ProblemSchema } from './problem.ts';
 
 // Operators' view of forwarding to the case system: what died after its retry window (without the
@@ -37,7 +38,8 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 export default async function forwardingRoutes(app: FastifyInstance): Promise<void> {
   const { db, config } = app.services;
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const common = { onRequest: app.requireApiKey };
+  const common = { onRequest: app.requireCaller };
+  const reading = { staffRoles: ROLES.operators };
   const tags = ['forwarding'];
   const security = [{ bearer: [] }];
 
@@ -50,6 +52,7 @@ export default async function forwardingRoutes(app: FastifyInstance): Promise<vo
     '/v1/forwarding/dead-letters',
     {
       ...common,
+      config: reading,
       schema: {
         summary: 'Forward events that were not delivered within the retry window, newest first',
         tags,
@@ -68,6 +71,7 @@ export default async function forwardingRoutes(app: FastifyInstance): Promise<vo
     '/v1/forwarding/dead-letters/:id/replay',
     {
       ...common,
+      config: { staffRoles: ROLES.admins, action: 'forwarding.replay' },
       schema: {
         summary: 'Send a dead letter again (same webhook id, attempts from zero, a new retry window)',
         tags,
@@ -90,6 +94,7 @@ export default async function forwardingRoutes(app: FastifyInstance): Promise<vo
     '/v1/forwarding/replay',
     {
       ...common,
+      config: { staffRoles: ROLES.admins, action: 'forwarding.replay-all' },
       schema: {
         summary: 'Send again every dead letter created in [from, to) of a type (each filter optional)',
         tags,
@@ -111,7 +116,7 @@ export default async function forwardingRoutes(app: FastifyInstance): Promise<vo
 
   api.get(
     '/v1/forwarding/status',
-    { ...common, schema: { summary: 'The forwarding backlog, dead letters and whether the endpoint is disabled', tags, security, response: { 200: Status, 401: ProblemSchema } } },
+    { ...common, config: reading, schema: { summary: 'The forwarding backlog, dead letters and whether the endpoint is disabled', tags, security, response: { 200: Status, 401: ProblemSchema } } },
     status,
   );
 
@@ -119,6 +124,7 @@ export default async function forwardingRoutes(app: FastifyInstance): Promise<vo
     '/v1/forwarding/enable',
     {
       ...common,
+      config: { staffRoles: ROLES.admins, action: 'forwarding.enable' },
       schema: { summary: 'Re-enable the case system’s endpoint after it answered 410 Gone', tags, security, response: { 200: Status, 401: ProblemSchema } },
     },
     async (request) => {

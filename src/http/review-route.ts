@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { ROLES } from '../domain/staff.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ProblemSchema } from './problem.ts';
@@ -20,7 +21,8 @@ export default async function reviewRoute(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().get(
     '/v1/inbound/review',
     {
-      onRequest: app.requireApiKey,
+      onRequest: app.requireCaller,
+      config: { staffRoles: ROLES.anyStaff, action: 'inbound.review' },
       schema: {
         summary: 'Replies waiting for a person: unknown or shared senders',
         tags: ['replies'],

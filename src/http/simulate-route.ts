@@ -5,6 +5,7 @@ import { CaseEvent } from '../domain/case-event.ts';
 import { ConfigError } from '../errors.ts';
 import type { PlannerDeps } from '../jobs/message-planner.ts';
 import { simulate } from '../jobs/simulator.ts';
+import { ROLES } from '../domain/staff.ts';
 import { HttpProblem, problem, ProblemSchema } from './problem.ts';
 
 const DecisionView = Type.Object({
@@ -39,7 +40,8 @@ export default async function simulateRoute(app: FastifyInstance, opts: { planne
   app.withTypeProvider<TypeBoxTypeProvider>().post(
     '/v1/simulate',
     {
-      onRequest: app.requireApiKey,
+      onRequest: app.requireCaller,
+      config: { staffRoles: ROLES.anyStaff, action: 'policy.simulate' },
       schema: {
         summary: 'Simulate the contact policy for events at an instant',
         tags: ['policy'],

@@ -9,6 +9,7 @@ import { letterPage } from '../rendering/letter-layout.ts';
 import { MAX_PART_CHARS, PARTS } from '../rendering/catalogue.ts';
 import type { TemplateStore } from '../rendering/template-store.ts';
 import { activateVersion, createDraft, getVersion, listVersions, reviewVersion, submitVersion, type TemplateVersion } from '../store/template-versions-repo.ts';
+import { ROLES } from '../domain/staff.ts';
 import { HttpProblem, problem, ProblemSchema } from './problem.ts';
 
 const KeyParams = Type.Object({
@@ -30,7 +31,7 @@ export default async function templateRoutes(app: FastifyInstance, opts: { templ
   const { db } = app.services;
   const { catalogue } = opts.templates;
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const common = { onRequest: app.requireApiKey };
+  const common = { onRequest: app.requireCaller };
 
   const declared = (template: string, channel: Channel, locale: string) => {
     const spec = catalogue.manifest.templates[template];
@@ -44,7 +45,7 @@ export default async function templateRoutes(app: FastifyInstance, opts: { templ
     return found;
   };
 
-  api.get('/v1/templates/:template/:channel/:locale/versions', { ...common, schema: { tags: ['templates'], summary: 'A template’s versions, newest first', params: KeyParams, response: { 200: Type.Object({ versions: Type.Array(Version) }), 404: ProblemSchema } } }, async (request) => {
+  api.get('/v1/templates/:template/:channel/:locale/versions', { ...common, config: { staffRoles: ROLES.anyStaff }, schema: { tags: ['templates'], summary: 'A template’s versions, newest first', params: KeyParams, response: { 200: Type.Object({ versions: Type.Array(Version) }), 404: ProblemSchema } } }, async (request) => {
     const { template, channel, locale } = request.params;
     declared(template, channel, locale);
     return { versions: (await listVersions(db, { template, channel, locale })).map(present) };
@@ -54,6 +55,7 @@ export default async function templateRoutes(app: FastifyInstance, opts: { templ
     '/v1/templates/:template/:channel/:locale/versions',
     {
       ...common,
+      config: { staffRoles: ROLES.editors, action: 'template.draft' },
       schema: {
         tags: ['templates'],
         summary: 'Create a draft version',
@@ -84,7 +86,7 @@ export default async function templateRoutes(app: FastifyInstance, opts: { templ
     },
   );
 
-  api.post('/v1/template-versions/:id/submit', { ...common, schema: { tags: ['templates'], summary: 'Submit a draft for review (runs the checks)', params: IdParams, response: { 200: Version, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema } } }, async (request) => {
+  api.post('/v1/template-versions/:id/submit', { ...common, config: { staffRoles: ROLES.editors, action: 'template.submit' }, schema: { tags: ['templates'], summary: 'Submit a draft for review (runs the checks)', params: IdParams, response: { 200: Version, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema } } }, async (request) => {
     const v = await version(request.params.id);
     if (v.status !== 'draft') throw new HttpProblem(problem(409, 'not-a-draft', 'Only a draft can be submitted', `This version is ${v.status}.`));
     const problems = checkCandidate(catalogue, { template: v.template, channel: v.channel as Channel, lang: v.locale }, v.parts, opts.fixtures);
@@ -98,7 +100,7 @@ export default async function templateRoutes(app: FastifyInstance, opts: { templ
   for (const [verb, approve] of [['approve', true], ['reject', false]] as const) {
     api.post(
       `/v1/template-versions/:id/${verb}`,
-      { ...common, schema: { tags: ['templates'], summary: `${verb[0]?.toUpperCase()}${verb.slice(1)} a submitted version (not its author)`, params: IdParams, body: Type.Optional(Type.Object({ comment: Type.Optional(Type.String({ maxLength: 2000 })) })), response: { 200: Version, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema } } },
+      { ...common, config: { staffRoles: ROLES.approvers, action: `template.${verb}` }, schema: { tags: ['templates'], summary: `${verb[0]?.toUpperCase()}${verb.slice(1)} a submitted version (not its author)`, params: IdParams, body: Type.Optional(Type.Object({ comment: Type.Optional(Type.String({ maxLength: 2000 })) })), response: { 200: Version, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema } } },
       async (request) => {
         const v = await version(request.params.id);
         const actor = request.actor ?? 'unknown';
@@ -112,7 +114,7 @@ export default async function templateRoutes(app: FastifyInstance, opts: { templ
 
   api.get(
     '/v1/template-versions/:id/preview',
-    { ...common, schema: { tags: ['templates'], summary: 'Render a version with each country’s sample data', params: IdParams, response: { 200: Type.Object({}, { additionalProperties: true }), 404: ProblemSchema, 422: ProblemSchema } } },
+    { ...common, config: { staffRoles: ROLES.anyStaff }, schema: { tags: ['templates'], summary: 'Render a version with each country’s sample data', params: IdParams, response: { 200: Type.Object({}, { additionalProperties: true }), 404: ProblemSchema, 422: ProblemSchema } } },
     async (request) => {
       const v = await version(request.params.id);
       const channel = v.channel as Channel;
@@ -135,7 +137,7 @@ export default async function templateRoutes(app: FastifyInstance, opts: { templ
     },
   );
 
-  api.post('/v1/template-versions/:id/activate', { ...common, schema: { tags: ['templates'], summary: 'Activate an approved version (an older one: a rollback)', params: IdParams, response: { 200: Version, 404: ProblemSchema, 409: ProblemSchema } } }, async (request) => {
+  api.post('/v1/template-versions/:id/activate', { ...common, config: { staffRoles: ROLES.approvers, action: 'template.activate' }, schema: { tags: ['templates'], summary: 'Activate an approved version (an older one: a rollback)', params: IdParams, response: { 200: Version, 404: ProblemSchema, 409: ProblemSchema } } }, async (request) => {
     const v = await version(request.params.id);
     if (!(await activateVersion(db, v.id, request.actor ?? 'unknown'))) {
       throw new HttpProblem(problem(409, 'not-approved', 'Only an approved version can be activated', `This version is ${v.status}.`));

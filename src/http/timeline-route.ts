@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { loadConversation, loadTimeline } from '../store/timeline-repo.ts';
+import { ROLES } from '../domain/staff.ts';
 import { HttpProblem, problem, ProblemSchema } from './problem.ts';
 
 const Entry = Type.Object({ at: Type.String({ format: 'date-time' }), kind: Type.String() }, { additionalProperties: true });
@@ -12,7 +13,8 @@ export default async function timelineRoute(app: FastifyInstance): Promise<void>
   app.withTypeProvider<TypeBoxTypeProvider>().get(
     '/v1/cases/:caseId/timeline',
     {
-      onRequest: app.requireApiKey,
+      onRequest: app.requireCaller,
+      config: { staffRoles: ROLES.anyStaff, action: 'case.timeline' },
       schema: {
         summary: 'A case’s timeline',
         tags: ['cases'],
@@ -31,7 +33,8 @@ export default async function timelineRoute(app: FastifyInstance): Promise<void>
   app.withTypeProvider<TypeBoxTypeProvider>().get(
     '/v1/cases/:caseId/conversation',
     {
-      onRequest: app.requireApiKey,
+      onRequest: app.requireCaller,
+      config: { staffRoles: ROLES.anyStaff, action: 'case.conversation' },
       schema: {
         summary: 'A case’s conversation: what we sent and what the debtor wrote, on every channel, in order',
         tags: ['cases'],

@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { problem, sendProblem } from './problem.ts';
+
+export const CONSOLE_DIST = new URL('../../dist/console/', import.meta.url).pathname;
+
+/**
+ * The console's own pages forbid inline scripts, eval and other origins, so a template's
+ * script can run nowhere: not in the console, and not in a preview (whose frame is sandboxed too).
+ * CodeMirror sets element styles, hence inline styles only.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "frame-src 'self' blob:",
+  "object-src 'self' blob:",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+/** GET /console/…: the built single-page app; any path that is not a file is the app's own route. */
+export default async function consoleStatic(app: FastifyInstance, opts: { root?: string } = {}): Promise<void> {
+  const root = opts.root ?? CONSOLE_DIST;
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!request.url.startsWith('/console')) return payload;
+    reply.header('content-security-policy', CONSOLE_CSP);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    // Built assets carry their content hash in the name; the page itself must always be fresh.
+    reply.header('cache-control', request.url.startsWith('/console/assets/') && reply.statusCode === 200 ? 'public, max-age=31536000, immutable' : 'no-store');
+    return payload;
+  });
+  app.get('/console', { schema: { hide: true } }, (_request, reply) => reply.redirect('/console/', 302));
+  if (!existsSync(`${root}/index.html`)) {
+    app.get('/console/*', { schema: { hide: true } }, (_request, reply) =>
+      sendProblem(reply, problem(503, 'console-not-built', 'The console is not built', 'Run "npm run build" (npm ci does it too).')),
+    );
+    return;
+  }
+  await app.register(fastifyStatic, { root, prefix: '/console/', wildcard: false, index: false, serveDotFiles: false });
+  app.get('/console/*', { schema: { hide: true } }, (_request, reply) => reply.sendFile('index.html'));
+}
