@@ -127,6 +127,8 @@ const ConfigSchema = Type.Object({
   logLevel: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** Message bodies older than this are purged; the facts (template, version, statuses, decisions) stay. */
   messageBodyRetentionDays: Type.Integer({ minimum: 1, maximum: 3650 }),
+  /** Debian's Chromium: letters' PDFs, and the console's letter previews even where letters are off. */
+  chromiumPath: Type.String({ minLength: 1 }),
   console: Type.Object({
     /** Session cookies only over HTTPS: on in production (behind TLS), off for local http. */
     secureCookies: Type.Boolean(),
@@ -185,6 +187,7 @@ const ENV_NAMES: Record<string, string> = {
   '/letters/cutoff': 'LETTER_CUTOFF (HH:MM)',
   '/letters/cutoffTimeZone': 'LETTER_CUTOFF_TIME_ZONE',
   '/letters/chromiumPath': 'CHROMIUM_PATH',
+  '/chromiumPath': 'CHROMIUM_PATH',
   '/letters/pages': 'PDF_PAGES',
   '/letters/ackPollMs': 'PRINT_ACK_POLL_MS',
   '/fallbackAfterHours': 'FALLBACK_AFTER_HOURS',
@@ -349,6 +352,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     messageBodyRetentionDays: int(env, 'MESSAGE_BODY_RETENTION_DAYS', 180),
+    chromiumPath: env.CHROMIUM_PATH || '/usr/bin/chromium',
     console: {
       secureCookies: env.CONSOLE_SECURE_COOKIES ? env.CONSOLE_SECURE_COOKIES === 'true' : !local,
       ...(env.STAFF_ADMIN_USERNAME || env.STAFF_ADMIN_PASSWORD ? { firstAdmin: { username: env.STAFF_ADMIN_USERNAME ?? '', password: env.STAFF_ADMIN_PASSWORD ?? '' } } : {}),

@@ -38,11 +38,23 @@ export function errorWithoutMessage(err: unknown): Record<string, unknown> {
   return { type: e.name ?? 'Error', ...(e.code !== undefined ? { code: String(e.code) } : {}), ...(typeof e.status === 'number' ? { status: e.status } : {}), stack: frames };
 }
 
+interface LoggableRequest {
+  method?: string;
+  url?: string;
+  ip?: string;
+  id?: unknown;
+}
+
+/** A request is logged without its query string: a search (`?q=+48…`) would otherwise write a phone number. */
+export function requestWithoutQuery(req: LoggableRequest): Record<string, unknown> {
+  return { method: req.method, url: (req.url ?? '').split('?')[0], remoteAddress: req.ip };
+}
+
 export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    serializers: { err: errorWithoutMessage, error: errorWithoutMessage },
+    serializers: { err: errorWithoutMessage, error: errorWithoutMessage, req: requestWithoutQuery },
     base: { service: 'debtor-comms' },
   };
 }

@@ -3,9 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CHANNELS, type Channel } from '../domain/case-event.ts';
 import type { CaseEvent } from '../domain/case-event.ts';
-import { checkCandidate, sampleFor } from '../rendering/catalogue-check.ts';
-import { previewTransliteration } from '../rendering/transliteration.ts';
-import { letterPage } from '../rendering/letter-layout.ts';
+import { checkCandidate } from '../rendering/catalogue-check.ts';
+import { renderSamples, versionPreviewSample } from '../rendering/template-preview.ts';
 import { MAX_PART_CHARS, PARTS } from '../rendering/catalogue.ts';
 import type { TemplateStore } from '../rendering/template-store.ts';
 import { activateVersion, createDraft, getVersion, listVersions, reviewVersion, submitVersion, type TemplateVersion } from '../store/template-versions-repo.ts';
@@ -120,18 +119,7 @@ export default async function templateRoutes(app: FastifyInstance, opts: { templ
       const channel = v.channel as Channel;
       const compiled = catalogue.compileParts(v.template, channel, v.locale, v.parts, `version ${v.id}`);
       if (compiled.problems.length) throw new HttpProblem(problem(422, 'template-does-not-compile', 'The version does not compile', compiled.problems[0]?.problem));
-      const samples = opts.fixtures.map((fixture) => {
-        const sample = sampleFor(v.template, { ...fixture.event, debtor: { ...fixture.event.debtor, locale: v.locale } }, channel);
-        try {
-          const m = catalogue.renderWith(compiled.parts, `v${v.id}`, v.template, channel, sample.event, sample.environment);
-          const sms = channel === 'sms' ? { encoding: m.encoding, segments: m.segments, transliteration: previewTransliteration(m.parts.body ?? '') } : {};
-          // A letter is previewed on its A4 page, addresses placed for the envelope window.
-          const page = channel === 'letter' ? { page: letterPage(m.parts.html ?? '', sample.event, sample.environment.sender, v.locale) } : {};
-          return { sample: fixture.name, country: fixture.event.case.country, parts: m.parts, ...sms, ...page };
-        } catch (err) {
-          return { sample: fixture.name, country: fixture.event.case.country, error: err instanceof Error ? err.message : 'render failed' };
-        }
-      });
+      const samples = renderSamples(catalogue, { template: v.template, channel, locale: v.locale }, compiled.parts, `v${v.id}`, opts.fixtures).map((s) => versionPreviewSample(s, channel));
       const warnings = checkCandidate(catalogue, { template: v.template, channel, lang: v.locale }, v.parts, opts.fixtures);
       return { id: v.id, template: v.template, channel, locale: v.locale, status: v.status, samples, warnings };
     },

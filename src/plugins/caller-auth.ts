@@ -19,12 +19,16 @@ declare module 'fastify' {
     staff?: StaffMember;
     /** What a route adds to the audit's target beside its parameters (ids and names, never personal data). */
     auditTarget?: Record<string, unknown>;
+    /** The action, when one route does two (a search, or its CSV export). */
+    auditAction?: string;
   }
   interface FastifyContextConfig {
     /** Which staff roles may call the route; without it, only API keys may. */
     staffRoles?: readonly StaffRole[];
     /** Names the action in the staff audit; reads with an action are audited too (who looked at a case). */
     action?: string;
+    /** A POST that changes nothing (a live preview on every keystroke) is not an action to audit. */
+    audit?: false;
   }
 }
 
@@ -102,8 +106,9 @@ export default fp(
     app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
       const actor = request.staff ? request.staff.username : request.apiKeyId ? `key:${request.actor ?? request.apiKeyId}` : null;
       if (!actor) return payload;
-      const { action } = request.routeOptions.config;
-      if (SAFE_METHODS.has(request.method) && !(request.staff && action)) return payload;
+      const { audit } = request.routeOptions.config;
+      const action = request.auditAction ?? request.routeOptions.config.action;
+      if (audit === false || (SAFE_METHODS.has(request.method) && !(request.staff && action))) return payload;
       try {
         await recordStaffAction(db, {
           actor,

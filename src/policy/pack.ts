@@ -87,6 +87,8 @@ export interface Packs {
   /** The pack for a debtor's country of residence and the case's creditor and portfolio, or null. */
   resolve(scope: PackScope): Pack | null;
   countries(): string[];
+  /** The operator's override files: name (creditor:<id> or portfolio:<id>), version, the countries they change ("*": all). */
+  overrides(): Array<{ name: string; version: string; countries: string[] }>;
   /** A copy with some partial packs applied on top (the simulator's "what if"). */
   withChanges(changes: Record<string, Json>, label: string): Packs;
 }
@@ -164,6 +166,7 @@ function build(bases: Map<string, Json>, creditors: Map<string, Override>, portf
       return result;
     },
     countries: () => [...bases.keys()],
+    overrides: () => [...creditors.values(), ...portfolios.values()].map((o) => ({ name: o.name, version: o.version, countries: Object.keys(o.packs) })),
     withChanges: (changes, label) => {
       const p = build(bases, creditors, portfolios, { changes, label });
       for (const country of bases.keys()) p.resolve({ country, creditorId: '', portfolio: null });
