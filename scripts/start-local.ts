@@ -45,8 +45,8 @@ run('service', 'src/main.ts', {
   SFTP_URL: process.env.SFTP_URL ?? `sftp://printhouse:printhouse@127.0.0.1:${sftpPort}/inbox`,
   // The local console's first admin (documented in the README); production sets its own or uses npm run staff:add.
   STAFF_ADMIN_USERNAME: process.env.STAFF_ADMIN_USERNAME ?? 'admin',
-  STAFF_ADMIN_PASSWORD: process.env.STAFF_ADMIN_PASSWORD ?? 'local-admin-password',
+  STAFF_ADMIN_PASSWORD: process.env.STAFF_ADMIN_PASSWORD ?? 'change-me-locally',
 });
 process.stdout.write(
-  `\nStarting the service on http://127.0.0.1:${process.env.PORT ?? 3000} with local stand-ins: Twilio :${standinPort}, SMTP :${smtpPort}, SFTP print house :${sftpPort}.\nConsole: http://127.0.0.1:${process.env.PORT ?? 3000}/console/ (admin / local-admin-password).\nIn another terminal: npm run demo\n\n`,
+  `\nStarting the service on http://127.0.0.1:${process.env.PORT ?? 3000} with local stand-ins: Twilio :${standinPort}, SMTP :${smtpPort}, SFTP print house :${sftpPort}.\nConsole: http://127.0.0.1:${process.env.PORT ?? 3000}/console/ (admin / change-me-locally).\nIn another terminal: npm run demo\n\n`,
 );

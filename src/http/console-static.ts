@@ -45,6 +45,10 @@ export default async function consoleStatic(app: FastifyInstance, opts: { root?:
     );
     return;
   }
+  // The files are listed once at start (a deployment is a restart): a path that is not one of
+  // them is the app's own route, except under assets/, where it is a file that does not exist.
   await app.register(fastifyStatic, { root, prefix: '/console/', wildcard: false, index: false, serveDotFiles: false });
-  app.get('/console/*', { schema: { hide: true } }, (_request, reply) => reply.sendFile('index.html'));
+  app.get('/console/*', { schema: { hide: true } }, (request, reply) =>
+    request.url.startsWith('/console/assets/') ? sendProblem(reply, problem(404, 'not-found', 'Not found', 'No such console file; the console may have been rebuilt since the service started.')) : reply.sendFile('index.html'),
+  );
 }

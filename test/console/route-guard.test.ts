@@ -56,5 +56,8 @@ describe('no console or API route answers without a session or a key', () => {
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(page.headers['x-frame-options']).toBe('DENY');
     expect(page.body).not.toMatch(/FI-2026-004711|deb-fi/);
+    const missing = await h.app.inject({ method: 'GET', url: '/console/assets/not-built.js' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toContain('application/problem+json');
   });
 });

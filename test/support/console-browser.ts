@@ -18,6 +18,8 @@ export const PHONE = { width: 390, height: 844 } as const;
 
 export async function newConsolePage(browser: Browser, baseURL: string, viewport: { width: number; height: number } = DESKTOP): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ baseURL, viewport, locale: 'en-GB', reducedMotion: 'reduce' });
+  // A step that cannot happen fails with its locator named, well before the test's own timeout.
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   // Any script error or CSP violation on a console page fails the test that collects them.
   const errors: string[] = [];
