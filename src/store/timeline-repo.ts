@@ -18,7 +18,8 @@ select * from (
     from decisions where case_id = $1
   union all
   select created_at, 'message', jsonb_build_object('messageId', id, 'eventId', event_id, 'step', step, 'channel', channel, 'to', to_address,
-         'template', template, 'templateVersion', template_version, 'locale', locale, 'text', body, 'encoding', encoding, 'segments', segments,
+         'template', template, 'templateVersion', template_version,
+         'templateVersionNumber', (select v.number from template_versions v where 'v' || v.id = messages.template_version), 'locale', locale, 'text', body, 'encoding', encoding, 'segments', segments,
          'status', status, 'notBefore', not_before, 'content', content, 'capExempt', cap_exempt, 'providerId', provider_id, 'attempts', attempts,
          'lastErrorCode', last_error_code, 'bodyPurgedAt', body_purged_at), 2
     from messages where case_id = $1

@@ -223,6 +223,8 @@ export interface MessageRow {
   channel: string | null;
   template: string;
   templateVersion: string | number | null;
+  /** The version's number for its template and language (the id alone reads like a number). */
+  templateVersionNumber?: number | null;
   locale: string | null;
   status: string;
   segments: number | null;

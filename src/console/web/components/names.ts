@@ -16,3 +16,6 @@ export const holdName = (reason: string, t: Translate): string => lookup(t, `hol
 export const outcomeName = (outcome: string, t: Translate): string => lookup(t, `outcome.${outcome}`, outcome);
 export const stageName = (stage: string, t: Translate): string => lookup(t, `stage.${stage}`, stage);
 export const roleName = (role: string, t: Translate): string => lookup(t, `role.${role}`, role);
+
+/** A reply's intent in the reader's language; a reply nobody could classify says so. */
+export const intentName = (intent: string | null | undefined, t: Translate): string => (intent ? lookup(t, `intent.${intent}`, intent) : t('timeline.unclassified'));

@@ -531,4 +531,12 @@ export const fi: Partial<Record<MessageKey, string>> = {
   'staffAudit.target': 'Kohde',
   'staffAudit.status': 'Vastaus',
   'staffAudit.ip': 'IP-osoite',
+  'intent.dispute': 'Riitautus',
+  'intent.vulnerability': 'Haavoittuva tilanne',
+  'intent.promise': 'Maksulupaus',
+  'intent.preference': 'Yhteydenottotoive',
+  'intent.question': 'Kysymys',
+  'task.dispute': 'Riitautus',
+  'task.vulnerable': 'Haavoittuvassa asemassa oleva velallinen',
+  'task.reply': 'Vastattava viesti',
 };

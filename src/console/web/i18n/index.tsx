@@ -39,6 +39,8 @@ export interface Formats {
   number(n: number | null | undefined): string;
   percent(n: number): string;
   list(items: string[]): string;
+  /** A day of every year, "--12-24" or "-12-24" as packs write it: 24 December, 24.12., 24 dicembre… */
+  dayOfYear(monthDay: string): string;
 }
 
 function formats(locale: Locale): Formats {
@@ -64,6 +66,11 @@ function formats(locale: Locale): Formats {
     number: (n) => (n === null || n === undefined ? '—' : numberFormat.format(n)),
     percent: (n) => percentFormat.format(n),
     list: (items) => listFormat.format(items),
+    dayOfYear: (monthDay) => {
+      const m = /^-{1,2}(\d{2})-(\d{2})$/.exec(monthDay);
+      if (!m) return monthDay;
+      return new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, Number(m[1]) - 1, Number(m[2]))));
+    },
   };
 }
 

@@ -532,4 +532,12 @@ export const it: Partial<Record<MessageKey, string>> = {
   'staffAudit.target': 'Oggetto',
   'staffAudit.status': 'Risposta',
   'staffAudit.ip': 'Indirizzo IP',
+  'intent.dispute': 'Contestazione',
+  'intent.vulnerability': 'Situazione di vulnerabilità',
+  'intent.promise': 'Promessa di pagamento',
+  'intent.preference': 'Preferenza di contatto',
+  'intent.question': 'Domanda',
+  'task.dispute': 'Contestazione',
+  'task.vulnerable': 'Debitore vulnerabile',
+  'task.reply': 'Risposta da dare',
 };

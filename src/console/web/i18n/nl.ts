@@ -528,4 +528,12 @@ export const nl: Partial<Record<MessageKey, string>> = {
   'staffAudit.target': 'Doel',
   'staffAudit.status': 'Antwoord',
   'staffAudit.ip': 'IP-adres',
+  'intent.dispute': 'Betwisting',
+  'intent.vulnerability': 'Kwetsbare situatie',
+  'intent.promise': 'Betaalbelofte',
+  'intent.preference': 'Voorkeur voor contact',
+  'intent.question': 'Vraag',
+  'task.dispute': 'Betwisting',
+  'task.vulnerable': 'Kwetsbare debiteur',
+  'task.reply': 'Antwoord nodig',
 };

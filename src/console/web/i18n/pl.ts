@@ -529,4 +529,12 @@ export const pl: Partial<Record<MessageKey, string>> = {
   'staffAudit.target': 'Obiekt',
   'staffAudit.status': 'Odpowiedź',
   'staffAudit.ip': 'Adres IP',
+  'intent.dispute': 'Kwestionowanie długu',
+  'intent.vulnerability': 'Szczególna sytuacja',
+  'intent.promise': 'Obietnica zapłaty',
+  'intent.preference': 'Preferowany kontakt',
+  'intent.question': 'Pytanie',
+  'task.dispute': 'Kwestionowanie długu',
+  'task.vulnerable': 'Dłużnik w szczególnej sytuacji',
+  'task.reply': 'Odpowiedź do udzielenia',
 };

@@ -1,6 +1,6 @@
 import type { CaseSummary } from '../../api-types.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { channelName, countryName, holdName } from '../names.ts';
+import { channelName, countryName, holdName, lookup } from '../names.ts';
 import { humanize } from '../evidence-list.tsx';
 
 // A case at a glance: holds, the debtor's settings and flags, where we may reach them, an open task.
@@ -21,7 +21,7 @@ export function CaseSummaryView({ summary }: { summary: CaseSummary }) {
       )}
       {summary.openTask && (
         <p className="message message-warning">
-          <strong>{t('case.openTask')}</strong> {[summary.openTask.kind, summary.openTask.reason].filter((x) => typeof x === 'string' && x).join(' — ')}
+          <strong>{t('case.openTask')}</strong> {[typeof summary.openTask.kind === 'string' ? lookup(t, `task.${summary.openTask.kind}`, summary.openTask.kind) : null, summary.openTask.reason].filter((x) => typeof x === 'string' && x).join(' — ')}
           {typeof summary.openTask.createdAt === 'string' && <> ({fmt.dateTime(summary.openTask.createdAt)})</>}
         </p>
       )}

@@ -1,6 +1,6 @@
 import type { ConversationEntry } from '../../api-types.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { channelName, statusName } from '../names.ts';
+import { channelName, intentName, statusName } from '../names.ts';
 
 // The conversation as the debtor lived it: what we sent and what they wrote, on every channel.
 
@@ -29,7 +29,7 @@ export function ConversationView({ entries }: { entries: readonly ConversationEn
                 {out && str(e.status) && statusName(str(e.status)!, t)}
                 {!out && (
                   <>
-                    {t('timeline.intent')}: {str(e.intent) ?? t('timeline.unclassified')}
+                    {t('timeline.intent')}: {intentName(str(e.intent), t)}
                     {confidence !== null && <> ({fmt.percent(confidence)})</>}
                     {str(e.keyword) && <> · {t('timeline.keyword')}: {str(e.keyword)}</>}
                   </>

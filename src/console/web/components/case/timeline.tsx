@@ -3,7 +3,7 @@ import type { DecisionView, TimelineEntry, TimelineKind } from '../../api-types.
 import { useI18n, type Formats, type Translate } from '../../i18n/index.tsx';
 import { DecisionSummary } from '../decision-summary.tsx';
 import { EvidenceList } from '../evidence-list.tsx';
-import { channelName, kindName, stageName, statusName } from '../names.ts';
+import { channelName, intentName, kindName, lookup, stageName, statusName } from '../names.ts';
 
 // A case's timeline in time order: what came in, what the policy decided and why, what was sent and
 // what became of it, what the debtor answered, and the tasks for people.
@@ -52,7 +52,9 @@ function MessageEntry({ e, t, fmt }: { e: TimelineEntry; t: Translate; fmt: Form
     <>
       <p className="tl-title">
         {t('timeline.message', { channel: channelName(str(e.channel), t), template: str(e.template) ?? '?' })}
-        {e.templateVersion !== null && e.templateVersion !== undefined && <span className="muted"> {t('timeline.templateVersion', { version: String(e.templateVersion) })}</span>}
+        {e.templateVersion !== null && e.templateVersion !== undefined && (
+          <span className="muted"> {t('timeline.templateVersion', { version: e.templateVersionNumber ? `v${e.templateVersionNumber}` : String(e.templateVersion) })}</span>
+        )}
         {str(e.locale) && <span className="muted"> ({str(e.locale)})</span>}
         {str(e.status) && <span className={`badge badge-status-${str(e.status)}`}>{statusName(str(e.status)!, t)}</span>}
       </p>
@@ -138,7 +140,7 @@ function ReplyEntry({ e, t, fmt }: { e: TimelineEntry; t: Translate; fmt: Format
       <dl className="facts facts-inline small">
         <div>
           <dt>{t('timeline.intent')}</dt>
-          <dd>{str(e.intent) ?? t('timeline.unclassified')}</dd>
+          <dd>{intentName(str(e.intent), t)}</dd>
         </div>
         {confidence !== null && (
           <div>
@@ -167,7 +169,7 @@ function TaskEntry({ e, t, fmt }: { e: TimelineEntry; t: Translate; fmt: Formats
   return (
     <>
       <p className="tl-title">
-        {t('timeline.task', { kind: str(e.taskKind) ?? '?' })}
+        {t('timeline.task', { kind: lookup(t, `task.${str(e.taskKind) ?? ''}`, str(e.taskKind) ?? '?') })}
         <span className="badge">{str(e.closedAt) ? t('timeline.taskClosed', { time: fmt.dateTime(str(e.closedAt)) }) : t('timeline.taskOpen')}</span>
       </p>
       {str(e.reason) && <p>{str(e.reason)}</p>}

@@ -91,7 +91,7 @@ export function PackView({ entry }: { entry: PolicyPackView }) {
               <ul>
                 {blockedDays!.extra!.map((x) => (
                   <li key={`${x.date}-${x.name}`}>
-                    {x.date.startsWith('-') ? t('policy.everyYear', { date: x.date.slice(1) }) : x.date} — {x.name}
+                    {x.date.startsWith('-') ? t('policy.everyYear', { date: fmt.dayOfYear(x.date) }) : fmt.date(x.date)} — {x.name}
                   </li>
                 ))}
               </ul>
