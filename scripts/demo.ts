@@ -152,3 +152,5 @@ if (replied.ok) {
 
 out();
 out(`Timelines are also at GET ${base}/v1/cases/{caseId}/timeline (Authorization: Bearer <API key>); API docs at ${base}/docs`);
+out(`The compliance console shows the same cases, their decisions and the templates: ${base}/console/ (npm start's admin: admin / change-me-locally),`);
+out(`e.g. ${base}/console/cases/PL-2026-000123`);

@@ -61,9 +61,9 @@ describe.each([
     for (const p of PAGES) {
       await page.goto(p.path);
       await p.ready(page);
+      await screenshot(page, `${p.name}-${label}`, { fullPage: label === 'desktop' });
       const { stops, withoutFocusRing } = await tabThrough(page, 40);
       report.push({ page: p.name, overflow: await horizontalOverflow(page), unlabelled: await unlabelledControls(page), withoutFocusRing, stops: stops.length });
-      await screenshot(page, `${p.name}-${label}`, { fullPage: label === 'desktop' });
     }
     for (const r of report) {
       expect({ page: r.page, overflow: r.overflow, unlabelled: r.unlabelled, withoutFocusRing: r.withoutFocusRing }).toEqual({ page: r.page, overflow: 0, unlabelled: [], withoutFocusRing: [] });

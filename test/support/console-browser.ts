@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 // Real Chromium from Debian's package, driven by playwright-core: a test tool's own browser
@@ -34,12 +34,18 @@ export async function newConsolePage(browser: Browser, baseURL: string, viewport
   return { context, page, errors };
 }
 
-/** Screenshots land in test-results/console/, and with UPDATE_SCREENSHOTS=1 also in docs/screenshots/ for the README. */
+/** The screenshots the README shows: `UPDATE_SCREENSHOTS=1 npx vitest run test/console` renews them in docs/screenshots/. */
+const DOCUMENTED = new Set(['template-editor-preview', 'template-four-eyes-refused', 'case-timeline', 'templates-desktop', 'audit-desktop', 'policy-desktop', 'operations-desktop', 'users-desktop', 'template-editor-email-desktop', 'case-phone', 'template-editor-letter-desktop']);
+
+/** Every screenshot lands in test-results/console/ for a look after the run. */
 export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
-  const dir = process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : 'test-results/console';
-  mkdirSync(dir, { recursive: true });
-  const path = `${dir}/${name}.png`;
+  mkdirSync('test-results/console', { recursive: true });
+  const path = `test-results/console/${name}.png`;
   await page.screenshot({ path, fullPage: opts.fullPage ?? false });
+  if (process.env.UPDATE_SCREENSHOTS && DOCUMENTED.has(name)) {
+    mkdirSync('docs/screenshots', { recursive: true });
+    copyFileSync(path, `docs/screenshots/${name}.png`);
+  }
   return path;
 }
 
