@@ -16,8 +16,9 @@ const CASE_ID = 'FI-2026-004711';
 
 const PAGES: Array<{ name: string; path: string; ready: (page: Page) => Promise<unknown> }> = [
   { name: 'templates', path: '/console/templates', ready: (p) => p.getByRole('heading', { level: 1 }).waitFor() },
-  { name: 'template-editor-email', path: '/console/templates/case-opened/email', ready: (p) => p.locator('iframe').first().waitFor() },
-  { name: 'template-editor-letter', path: '/console/templates/case-opened/letter', ready: (p) => p.locator('iframe').first().waitFor() },
+  // Ready when the sandboxed frames show the rendered sample (its sender's postal address is in every letter).
+  { name: 'template-editor-email', path: '/console/templates/case-opened/email', ready: (p) => p.frameLocator('iframe').last().locator('body').getByText(/\S/).first().waitFor() },
+  { name: 'template-editor-letter', path: '/console/templates/case-opened/letter', ready: (p) => p.frameLocator('iframe').last().getByText(/Postbus 123/).first().waitFor() },
   { name: 'template-editor-whatsapp', path: '/console/templates/payment-due/whatsapp', ready: (p) => p.getByTestId('whatsapp-free-text').first().waitFor() },
   { name: 'cases', path: `/console/cases?q=${CASE_ID}`, ready: (p) => p.getByRole('link', { name: CASE_ID }).waitFor() },
   { name: 'case', path: `/console/cases/${CASE_ID}`, ready: (p) => p.getByTestId('timeline-message-text').first().waitFor() },
@@ -61,7 +62,11 @@ describe.each([
     for (const p of PAGES) {
       await page.goto(p.path);
       await p.ready(page);
-      await screenshot(page, `${p.name}-${label}`, { fullPage: label === 'desktop' });
+      // Chromium leaves frames outside the viewport unpainted in a full-page capture: pages with
+      // previews are shot at their first preview instead.
+      const frames = await page.locator('iframe').count();
+      if (frames) await page.locator('iframe').first().scrollIntoViewIfNeeded();
+      await screenshot(page, `${p.name}-${label}`, { fullPage: label === 'desktop' && !frames });
       const { stops, withoutFocusRing } = await tabThrough(page, 40);
       report.push({ page: p.name, overflow: await horizontalOverflow(page), unlabelled: await unlabelledControls(page), withoutFocusRing, stops: stops.length });
     }

@@ -1,6 +1,7 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
-import { get, isAbort, withQuery } from '../api.ts';
-import type { AuditFacets, DecisionRow, MessageRow, Page } from '../api-types.ts';
+import { useId, useState, type FormEvent } from 'react';
+import { withQuery } from '../api.ts';
+import { useKeysetPages } from './use-keyset-pages.ts';
+import type { AuditFacets, DecisionRow, MessageRow } from '../api-types.ts';
 import { useI18n, type PlainKey } from '../i18n/index.tsx';
 import { Link } from '../router.tsx';
 import { ErrorMessage, StatusMessage } from './messages.tsx';
@@ -56,41 +57,10 @@ export function AuditSearch({ kind, facets }: { kind: AuditKind; facets: AuditFa
 
   const [draft, setDraft] = useState<Filters>({});
   const [applied, setApplied] = useState<Filters>({});
-  const [rows, setRows] = useState<Array<DecisionRow | MessageRow>>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [loaded, setLoaded] = useState(false);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    setError(null);
-    get<Page<DecisionRow | MessageRow>>(withQuery(path, { ...query(applied), limit: PAGE_SIZE }), controller.signal)
-      .then((page) => {
-        setRows(page.items);
-        setNext(page.next);
-        setLoaded(true);
-      })
-      .catch((err: unknown) => !isAbort(err) && setError(err))
-      .finally(() => !controller.signal.aborted && setLoading(false));
-    return () => controller.abort();
-  }, [path, applied]);
-
-  const more = async () => {
-    if (!next) return;
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await get<Page<DecisionRow | MessageRow>>(withQuery(path, { ...query(applied), limit: PAGE_SIZE, before: next }));
-      setRows((r) => [...r, ...page.items]);
-      setNext(page.next);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  };
+  const { rows, next, loading, loaded, error, more } = useKeysetPages<DecisionRow | MessageRow>(
+    (before) => withQuery(path, { ...query(applied), limit: PAGE_SIZE, before }),
+    JSON.stringify([path, applied]),
+  );
 
   const apply = (e: FormEvent) => {
     e.preventDefault();

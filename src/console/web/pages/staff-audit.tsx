@@ -1,6 +1,7 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { get, isAbort, withQuery } from '../api.ts';
-import type { Page, StaffAuditEntry } from '../api-types.ts';
+import { useState, type FormEvent } from 'react';
+import { withQuery } from '../api.ts';
+import { useKeysetPages } from '../components/use-keyset-pages.ts';
+import type { StaffAuditEntry } from '../api-types.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { ErrorMessage, StatusMessage } from '../components/messages.tsx';
 import { PageHeading } from '../components/page-heading.tsx';
@@ -21,42 +22,8 @@ export function StaffAuditPage() {
   const { t, fmt } = useI18n();
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [applied, setApplied] = useState<Filters>(EMPTY);
-  const [rows, setRows] = useState<StaffAuditEntry[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [loaded, setLoaded] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
   const path = (before?: string) => withQuery('/v1/staff/audit', { actor: applied.actor.trim(), action: applied.action.trim(), from: instant(applied.from), to: instant(applied.to), limit: 100, before });
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    setError(null);
-    get<Page<StaffAuditEntry>>(path(), controller.signal)
-      .then((page) => {
-        setRows(page.items);
-        setNext(page.next);
-        setLoaded(true);
-      })
-      .catch((err: unknown) => !isAbort(err) && setError(err))
-      .finally(() => !controller.signal.aborted && setLoading(false));
-    return () => controller.abort();
-  }, [applied]);
-
-  const more = async () => {
-    if (!next) return;
-    setLoading(true);
-    try {
-      const page = await get<Page<StaffAuditEntry>>(path(next));
-      setRows((r) => [...r, ...page.items]);
-      setNext(page.next);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  };
+  const { rows, next, loading, loaded, error, more } = useKeysetPages<StaffAuditEntry>(path, JSON.stringify(applied));
 
   const apply = (e: FormEvent) => {
     e.preventDefault();
