@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { problem, sendProblem } from './problem.ts';
+import { letterFontFiles, LETTER_FONT_ORIGIN } from '../rendering/letter-layout.ts';
 
 export const CONSOLE_DIST = new URL('../../dist/console/', import.meta.url).pathname;
 
@@ -39,6 +41,16 @@ export default async function consoleStatic(app: FastifyInstance, opts: { root?:
     return payload;
   });
   app.get('/console', { schema: { hide: true } }, (_request, reply) => reply.redirect('/console/', 302));
+
+  // The letter's own fonts, so the on-screen page looks like the PDF. The preview frame is
+  // sandboxed (an opaque origin), and a font from another origin needs CORS.
+  const fonts = new Map([...letterFontFiles()].map(([url, file]) => [url.slice(LETTER_FONT_ORIGIN.length), file]));
+  app.get<{ Params: { file: string } }>('/console/letter-fonts/:file', { schema: { hide: true } }, async (request, reply) => {
+    const file = fonts.get(request.params.file);
+    if (!file) return sendProblem(reply, problem(404, 'not-found', 'Not found', 'No such letter font.'));
+    reply.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=86400').type('font/woff2');
+    return reply.send(await readFile(file));
+  });
   if (!existsSync(`${root}/index.html`)) {
     app.get('/console/*', { schema: { hide: true } }, (_request, reply) =>
       sendProblem(reply, problem(503, 'console-not-built', 'The console is not built', 'Run "npm run build" (npm ci does it too).')),

@@ -56,6 +56,10 @@ describe('no console or API route answers without a session or a key', () => {
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(page.headers['x-frame-options']).toBe('DENY');
     expect(page.body).not.toMatch(/FI-2026-004711|deb-fi/);
+    // The letter's fonts, for the sandboxed (opaque-origin) letter preview: public files with CORS.
+    const font = await h.app.inject({ method: 'GET', url: '/console/letter-fonts/dejavu-sans-latin-400-normal.woff2' });
+    expect([font.statusCode, font.headers['content-type'], font.headers['access-control-allow-origin']]).toEqual([200, 'font/woff2', '*']);
+    expect((await h.app.inject({ method: 'GET', url: '/console/letter-fonts/..%2F..%2Fpackage.json' })).statusCode).toBe(404);
     const missing = await h.app.inject({ method: 'GET', url: '/console/assets/not-built.js' });
     expect(missing.statusCode).toBe(404);
     expect(missing.headers['content-type']).toContain('application/problem+json');

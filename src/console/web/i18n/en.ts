@@ -177,7 +177,7 @@ export const en = {
   'preview.templateForm': 'Outside the window (approved template)',
   'preview.contentSid': 'Content template {sid}',
   'preview.noTemplateForm': 'No approved template for outside the 24-hour window.',
-  'preview.letterHint': 'The page on screen uses a system font; the PDF shows the letter exactly as printed.',
+  'preview.letterHint': 'The page on screen is laid out like the letter, in its font; the PDF shows it exactly as printed.',
   'preview.makePdf': 'Make PDF',
   'preview.makingPdf': 'Making PDF…',
   'preview.downloadPdf': 'Download PDF',

@@ -180,7 +180,7 @@ export const fi: Partial<Record<MessageKey, string>> = {
   'preview.templateForm': 'Ikkunan ulkopuolella (hyväksytty sisältöpohja)',
   'preview.contentSid': 'Sisältöpohja {sid}',
   'preview.noTemplateForm': '24 tunnin ikkunan ulkopuolelle ei ole hyväksyttyä sisältöpohjaa.',
-  'preview.letterHint': 'Näytöllä oleva sivu käyttää järjestelmän fonttia; PDF näyttää kirjeen täsmälleen sellaisena kuin se tulostetaan.',
+  'preview.letterHint': 'Näytöllä sivu on asetettu kuten kirje ja sen fontilla; PDF näyttää sen täsmälleen tulostettuna.',
   'preview.makePdf': 'Luo PDF',
   'preview.makingPdf': 'Luodaan PDF:ää…',
   'preview.downloadPdf': 'Lataa PDF',

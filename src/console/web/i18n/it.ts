@@ -181,7 +181,7 @@ export const it: Partial<Record<MessageKey, string>> = {
   'preview.templateForm': 'Fuori dalla finestra (modello approvato)',
   'preview.contentSid': 'Modello di contenuto {sid}',
   'preview.noTemplateForm': 'Nessun modello approvato per l’invio fuori dalla finestra di 24 ore.',
-  'preview.letterHint': 'La pagina a schermo usa un carattere di sistema; il PDF mostra la lettera esattamente come verrà stampata.',
+  'preview.letterHint': 'La pagina a schermo riproduce impaginazione e carattere della lettera; il PDF la mostra esattamente come verrà stampata.',
   'preview.makePdf': 'Genera PDF',
   'preview.makingPdf': 'Generazione del PDF…',
   'preview.downloadPdf': 'Scarica PDF',

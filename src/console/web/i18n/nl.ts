@@ -177,7 +177,7 @@ export const nl: Partial<Record<MessageKey, string>> = {
   'preview.templateForm': 'Buiten het venster (goedgekeurd sjabloon)',
   'preview.contentSid': 'Contentsjabloon {sid}',
   'preview.noTemplateForm': 'Geen goedgekeurd sjabloon voor buiten het venster van 24 uur.',
-  'preview.letterHint': 'De pagina op het scherm gebruikt een systeemlettertype; de PDF toont de brief precies zoals die wordt afgedrukt.',
+  'preview.letterHint': 'De pagina op het scherm heeft de opmaak en het lettertype van de brief; de PDF toont hem precies zoals hij wordt gedrukt.',
   'preview.makePdf': 'PDF maken',
   'preview.makingPdf': 'PDF wordt gemaakt…',
   'preview.downloadPdf': 'PDF downloaden',

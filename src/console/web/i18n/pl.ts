@@ -178,7 +178,7 @@ export const pl: Partial<Record<MessageKey, string>> = {
   'preview.templateForm': 'Poza oknem (zatwierdzony szablon)',
   'preview.contentSid': 'Szablon treści {sid}',
   'preview.noTemplateForm': 'Brak zatwierdzonego szablonu do użycia poza oknem 24-godzinnym.',
-  'preview.letterHint': 'Strona na ekranie używa czcionki systemowej; plik PDF pokazuje list dokładnie tak, jak zostanie wydrukowany.',
+  'preview.letterHint': 'Strona na ekranie ma układ i czcionkę listu; PDF pokazuje go dokładnie tak, jak zostanie wydrukowany.',
   'preview.makePdf': 'Utwórz PDF',
   'preview.makingPdf': 'Tworzenie PDF…',
   'preview.downloadPdf': 'Pobierz PDF',

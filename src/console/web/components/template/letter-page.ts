@@ -1,16 +1,16 @@
 // The letter's A4 page as the service renders it for the PDF, made fit for a screen preview:
-// - its @font-face rules point at an origin only the PDF renderer serves; the console's CSP blocks
-//   them (and the browser would hide the text while it waits), so they are dropped and the frame
-//   shows a system font — the PDF is the exact rendering;
+// - its @font-face rules point at an origin only the PDF renderer serves; on screen they point at
+//   the same files served by the console (/console/letter-fonts/), so the page has the letter's font;
 // - on paper the @page margins place the body and the envelope window; on screen the same margins
 //   are put on a positioned body, so the preview shows the letter where the paper has it.
 
-const FONT_FACE = /@font-face\s*\{[^}]*letter-fonts\.invalid[^}]*\}/g;
+const FONT_ORIGIN = 'https://letter-fonts.invalid/';
 const PAGE_MARGIN = /@page\s*\{[^{}]*?margin:\s*([^;{}]+);/;
 
 export function screenPage(html: string): string {
   const margin = PAGE_MARGIN.exec(html)?.[1]?.trim() ?? '20mm';
   const screen = `<style>@media screen { html { background: #fff; } body { position: relative; display: flow-root; margin: ${margin}; } }</style>`;
-  const withoutFonts = html.replace(FONT_FACE, '');
-  return withoutFonts.includes('</head>') ? withoutFonts.replace('</head>', `${screen}</head>`) : `${screen}${withoutFonts}`;
+  const fonts = `${window.location.origin}/console/letter-fonts/`;
+  const page = html.replaceAll(FONT_ORIGIN, fonts);
+  return page.includes('</head>') ? page.replace('</head>', `${screen}</head>`) : `${screen}${page}`;
 }
