@@ -1,6 +1,7 @@
 import type { Queryable } from '../store/db.ts';
 import { purgeExpiredBodies } from '../store/debtor-data-repo.ts';
 import { purgeDeliveredForwardTexts } from '../forwarding/outbox.ts';
+import { deleteSignInFailuresBefore, deleteExpiredSessions } from '../store/staff-repo.ts';
 import type { Logger } from '../logger.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -33,6 +34,9 @@ export async function purgeExpiredBodiesOnce(deps: RetentionDeps, stopped: () =>
   }
   // Reply texts the case system already has leave our forwarding outbox too.
   await purgeDeliveredForwardTexts(deps.db, olderThan);
+  // Failed sign-ins only count for a quarter hour, and ended sessions for nothing; a day is plenty.
+  await deleteSignInFailuresBefore(deps.db, new Date(now.getTime() - DAY_MS));
+  await deleteExpiredSessions(deps.db);
   if (total) deps.log.info({ purged: total, retentionDays: deps.retentionDays }, 'message texts past their retention purged');
   return total;
 }

@@ -130,6 +130,14 @@ export async function clearFailures(db: Queryable, username: string): Promise<vo
   await db.query('delete from staff_sign_in_failures where username = $1', [username]);
 }
 
+export async function deleteSignInFailuresBefore(db: Queryable, before: Date): Promise<void> {
+  await db.query('delete from staff_sign_in_failures where at < $1', [before]);
+}
+
+export async function deleteExpiredSessions(db: Queryable): Promise<void> {
+  await db.query('delete from staff_sessions where expires_at < now()');
+}
+
 // ---- the audit of staff actions ----
 
 export interface AuditEntry {

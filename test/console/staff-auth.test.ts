@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/harness.ts';
 import { addStaff, signInAs, STAFF_PASSWORD } from '../support/staff.ts';
 import { ensureFirstAdmin } from '../../src/console/staff-accounts.ts';
+import { purgeExpiredBodiesOnce } from '../../src/jobs/retention.ts';
 
 let h: Harness;
 const draftUrl = '/v1/templates/case-opened/sms/fi/versions';
@@ -167,6 +168,19 @@ describe('roles and four eyes', () => {
       expect.objectContaining({ actor: 'ada', action: 'staff.create', status: 422 }),
     ]);
     expect(JSON.stringify(log.json())).not.toContain('a long enough passphrase');
+  });
+});
+
+describe('housekeeping', () => {
+  it('the retention pass deletes failed sign-ins older than a day and expired sessions', async () => {
+    await h.services.db.query(`insert into staff_sign_in_failures (username, ip, at) values ('old', '10.0.0.1', now() - interval '2 days'), ('recent', '10.0.0.1', now())`);
+    const s = await signInAs(h, 'aino');
+    await h.services.db.query(`update staff_sessions set expires_at = now() - interval '1 minute'`);
+    await purgeExpiredBodiesOnce({ db: h.services.db, log: h.services.log, retentionDays: 180, intervalMs: 1000 });
+    const left = await h.services.db.query(`select username from staff_sign_in_failures where username in ('old', 'recent')`);
+    expect(left.rows.map((r) => r.username)).toEqual(['recent']);
+    expect(await h.count('staff_sessions')).toBe(0);
+    expect((await h.app.inject({ method: 'GET', url: '/v1/staff/session', headers: { cookie: s.cookie } })).statusCode).toBe(401);
   });
 });
 
