@@ -200,36 +200,8 @@ export interface SimulationResult {
   messages: SimulatedMessage[];
 }
 
-export interface DecisionRow {
-  id: string;
-  decidedAt: string;
-  caseId: string;
-  messageId: string | null;
-  country: string;
-  stage: string;
-  channel: string | null;
-  outcome: string;
-  rule: string;
-  reason: string;
-  policyVersion: string;
-  deferUntil: string | null;
-}
-
-export interface MessageRow {
-  id: string;
-  createdAt: string;
-  caseId: string;
-  country: string;
-  channel: string | null;
-  template: string;
-  templateVersion: string | number | null;
-  /** The version's number for its template and language (the id alone reads like a number). */
-  templateVersionNumber?: number | null;
-  locale: string | null;
-  status: string;
-  segments: number | null;
-  lastErrorCode: string | null;
-}
+// The audit's rows exactly as the service defines them (type-only: nothing of the server is bundled).
+export type { DecisionRow, MessageRow } from '../../store/audit-repo.ts';
 
 export interface AuditFacets {
   rules: string[];
