@@ -3,8 +3,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CHANNELS, type Channel } from '../domain/case-event.ts';
 import { ROLES } from '../domain/staff.ts';
-import { checkCandidate } from '../rendering/catalogue-check.ts';
-import { LANGUAGE_OF_COUNTRY, MAX_PART_CHARS, PARTS } from '../rendering/catalogue.ts';
+import { checkCandidateRendering } from '../rendering/catalogue-check.ts';
+import { assertChannelParts, assertDeclared } from './template-key.ts';
+import { LANGUAGE_OF_COUNTRY, MAX_PART_CHARS } from '../rendering/catalogue.ts';
 import { locateProblems, type LocatedProblem } from '../rendering/located-problems.ts';
 import { segmentBudget, smsPreview } from '../rendering/sms-preview.ts';
 import { contentTemplatePreview, fixturesFor, renderSamples, type RenderedSample, type SampleFixture } from '../rendering/template-preview.ts';
@@ -55,18 +56,7 @@ export default async function catalogueRoutes(app: FastifyInstance, opts: { temp
   const previewConfig = { staffRoles: ROLES.anyStaff, audit: false as const };
   const pdf = letterPdfPreviews(app);
 
-  const declared = (template: string, channel: Channel, locale: string) => {
-    const spec = manifest.templates[template];
-    if (!spec || !spec.channels.includes(channel) || !(manifest.languages as readonly string[]).includes(locale)) {
-      throw new HttpProblem(problem(404, 'template-not-found', 'No such template', `The catalogue has no ${channel} template "${template}" in "${locale}".`));
-    }
-  };
-  const exactParts = (channel: Channel, parts: Record<string, string>) => {
-    const expected = PARTS[channel].map((p) => p.part).sort();
-    if (expected.join() !== Object.keys(parts).sort().join()) {
-      throw new HttpProblem(problem(400, 'template-parts', 'The parts do not match the channel', `A ${channel} template has exactly these parts: ${expected.join(', ')}.`));
-    }
-  };
+  const declared = (template: string, channel: Channel, locale: string) => assertDeclared(manifest, template, channel, locale);
   const doesNotCompile = (problems: LocatedProblem[]) =>
     new HttpProblem(problem(422, 'template-does-not-compile', 'The template does not compile', problems[0]?.problem, { problems }));
 
@@ -128,12 +118,15 @@ export default async function catalogueRoutes(app: FastifyInstance, opts: { temp
       const { template, channel, locale } = request.params;
       const { parts, sample } = request.body;
       declared(template, channel, locale);
-      exactParts(channel, parts);
-      const problems = locateProblems(checkCandidate(catalogue, { template, channel, lang: locale }, parts, opts.fixtures), channel, parts);
+      assertChannelParts(channel, parts);
+      const checked = checkCandidateRendering(catalogue, { template, channel, lang: locale }, parts, opts.fixtures);
+      const problems = locateProblems(checked.problems, channel, parts);
       // Compiled under the label the check used: the compilation is cached, not repeated.
       const compiled = catalogue.compileParts(template, channel, locale, parts, 'candidate');
       if (compiled.problems.length) return { problems, samples: [] };
-      const rendered = renderSamples(catalogue, { template, channel, locale }, compiled.parts, 'preview', fixturesFor(opts.fixtures, sample));
+      // The checks rendered every sample already; only one that failed there is tried again.
+      const already = new Map(checked.rendered.map((r) => [r.fixture, r.message]));
+      const rendered = renderSamples(catalogue, { template, channel, locale }, compiled.parts, 'preview', fixturesFor(opts.fixtures, sample), already);
       return { problems, samples: rendered.map((s) => liveSample(template, channel, locale, s)) };
     },
   );
@@ -167,7 +160,7 @@ export default async function catalogueRoutes(app: FastifyInstance, opts: { temp
       const { template, locale } = request.params;
       const { parts, sample } = request.body;
       declared(template, 'letter', locale);
-      exactParts('letter', parts);
+      assertChannelParts('letter', parts);
       const compiled = catalogue.compileParts(template, 'letter', locale, parts, 'candidate');
       if (compiled.problems.length) throw doesNotCompile(locateProblems(compiled.problems.map((p) => ({ where: p.file, problem: p.problem })), 'letter', parts));
       const [rendered] = renderSamples(catalogue, { template, channel: 'letter', locale }, compiled.parts, 'preview', fixturesFor(opts.fixtures, sample));

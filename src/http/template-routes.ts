@@ -5,11 +5,12 @@ import { CHANNELS, type Channel } from '../domain/case-event.ts';
 import type { CaseEvent } from '../domain/case-event.ts';
 import { checkCandidate } from '../rendering/catalogue-check.ts';
 import { renderSamples, versionPreviewSample } from '../rendering/template-preview.ts';
-import { MAX_PART_CHARS, PARTS } from '../rendering/catalogue.ts';
+import { MAX_PART_CHARS } from '../rendering/catalogue.ts';
 import type { TemplateStore } from '../rendering/template-store.ts';
 import { activateVersion, createDraft, getVersion, listVersions, reviewVersion, submitVersion, type TemplateVersion } from '../store/template-versions-repo.ts';
 import { ROLES } from '../domain/staff.ts';
 import { HttpProblem, problem, ProblemSchema } from './problem.ts';
+import { assertChannelParts, assertDeclared } from './template-key.ts';
 
 const KeyParams = Type.Object({
   template: Type.String({ pattern: '^[a-z][a-z-]{0,62}$' }),
@@ -32,12 +33,7 @@ export default async function templateRoutes(app: FastifyInstance, opts: { templ
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const common = { onRequest: app.requireCaller };
 
-  const declared = (template: string, channel: Channel, locale: string) => {
-    const spec = catalogue.manifest.templates[template];
-    if (!spec || !spec.channels.includes(channel) || !(catalogue.manifest.languages as readonly string[]).includes(locale)) {
-      throw new HttpProblem(problem(404, 'template-not-found', 'No such template', `The catalogue has no ${channel} template "${template}" in "${locale}".`));
-    }
-  };
+  const declared = (template: string, channel: Channel, locale: string) => assertDeclared(catalogue.manifest, template, channel, locale);
   const version = async (id: string) => {
     const found = await getVersion(db, id);
     if (!found) throw new HttpProblem(problem(404, 'version-not-found', 'No such template version'));
@@ -66,11 +62,7 @@ export default async function templateRoutes(app: FastifyInstance, opts: { templ
     async (request, reply) => {
       const { template, channel, locale } = request.params;
       declared(template, channel, locale);
-      const expected = PARTS[channel].map((p) => p.part).sort();
-      const given = Object.keys(request.body.parts).sort();
-      if (expected.join() !== given.join()) {
-        throw new HttpProblem(problem(400, 'template-parts', 'The parts do not match the channel', `A ${channel} template has exactly these parts: ${expected.join(', ')}.`));
-      }
+      assertChannelParts(channel, request.body.parts);
       // Errors at save time: a draft must at least compile under the catalogue's rules.
       const compiled = catalogue.compileParts(template, channel, locale, request.body.parts, 'draft');
       if (compiled.problems.length) {
