@@ -10,6 +10,7 @@ import type { CaseEvent, Channel } from '../domain/case-event.ts';
 import { TemplateError } from '../errors.ts';
 import { LANGUAGE_OF_COUNTRY, type Catalogue, type LoadedPart, type RenderedMessage } from './catalogue.ts';
 import { SAMPLE_ENVIRONMENT, type RenderEnvironment } from './render-context.ts';
+import { segmentBudget } from './sms-preview.ts';
 
 export interface CatalogueProblem {
   where: string;
@@ -126,7 +127,7 @@ function checkEntry(
       const message = catalogue.renderWith(parts, version, template, channel, sample.event, sample.environment);
       result.rendered.push({ fixture: fixture.name, message });
       if (channel === 'sms') {
-        const budget = spec.segmentBudget[lang] ?? spec.segmentBudget.default ?? 1;
+        const budget = segmentBudget(manifest, template, lang);
         if ((message.segments ?? 0) > budget) result.problems.push({ where, problem: `${message.segments} segments with ${fixture.name} (budget ${budget})` });
       }
     } catch (err) {
@@ -186,15 +187,27 @@ export function checkCatalogue(catalogue: Catalogue, fixtures: ReadonlyArray<{ n
   return result;
 }
 
-/** The same checks for a version before it can be submitted: it must compile, render and comply. */
+/**
+ * The same checks for a version before it can be submitted: it must compile, render and comply.
+ * The renderings come back too, so a preview need not render the samples a second time.
+ */
+export function checkCandidateRendering(
+  catalogue: Catalogue,
+  key: { template: string; channel: Channel; lang: string },
+  sources: Readonly<Record<string, string>>,
+  fixtures: ReadonlyArray<{ name: string; event: CaseEvent }>,
+): CheckResult {
+  const compiled = catalogue.compileParts(key.template, key.channel, key.lang, sources, 'candidate');
+  const result: CheckResult = { problems: compiled.problems.map((p) => ({ where: p.file, problem: p.problem })), rendered: [] };
+  if (!result.problems.length) checkEntry(catalogue, key, compiled.parts, 'candidate', fixtures, result);
+  return result;
+}
+
 export function checkCandidate(
   catalogue: Catalogue,
   key: { template: string; channel: Channel; lang: string },
   sources: Readonly<Record<string, string>>,
   fixtures: ReadonlyArray<{ name: string; event: CaseEvent }>,
 ): CatalogueProblem[] {
-  const compiled = catalogue.compileParts(key.template, key.channel, key.lang, sources, 'candidate');
-  const result: CheckResult = { problems: compiled.problems.map((p) => ({ where: p.file, problem: p.problem })), rendered: [] };
-  if (!result.problems.length) checkEntry(catalogue, key, compiled.parts, 'candidate', fixtures, result);
-  return result.problems;
+  return checkCandidateRendering(catalogue, key, sources, fixtures).problems;
 }

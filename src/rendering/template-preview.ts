@@ -36,12 +36,20 @@ export interface RenderedSample {
 export const fixturesFor = (fixtures: readonly SampleFixture[], country: string | undefined): SampleFixture[] =>
   country ? fixtures.filter((f) => f.event.case.country === country) : [...fixtures];
 
-export function renderSamples(catalogue: Catalogue, key: PreviewKey, parts: ReadonlyMap<string, LoadedPart>, version: string, fixtures: readonly SampleFixture[]): RenderedSample[] {
+/** `rendered`: messages the checks already rendered from the same parts, by fixture name. */
+export function renderSamples(
+  catalogue: Catalogue,
+  key: PreviewKey,
+  parts: ReadonlyMap<string, LoadedPart>,
+  version: string,
+  fixtures: readonly SampleFixture[],
+  rendered?: ReadonlyMap<string, RenderedMessage>,
+): RenderedSample[] {
   return fixtures.map((fixture) => {
     const { event, environment } = sampleFor(key.template, { ...fixture.event, debtor: { ...fixture.event.debtor, locale: key.locale } }, key.channel);
     const base = { sample: fixture.name, country: fixture.event.case.country, event, environment };
     try {
-      const message = catalogue.renderWith(parts, version, key.template, key.channel, event, environment);
+      const message = rendered?.get(fixture.name) ?? catalogue.renderWith(parts, version, key.template, key.channel, event, environment);
       // A letter is previewed on its A4 page, addresses placed for the envelope window.
       const page = key.channel === 'letter' ? { page: letterPage(message.parts.html ?? '', event, environment.sender, key.locale) } : {};
       return { ...base, message, ...page };
